@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The handshake state machine, as one table: state x event x direction gives
+ * the state a segment leads to if it is what a correct peer sends, and the
+ * check that decides whether it is. The checks are the RFC rules:
+ *
+ *   SYNACK     RFC 9293 3.10.7.3: a SYN-ACK must acknowledge ISN + 1
+ *   THIRD_ACK  RFC 9293 3.10.7.4: the ACK that ends SYN-RECEIVED must
+ *              acknowledge the responder's ISN + 1
+ *   RST        RFC 9293 3.10.7.3 in SYN-SENT (the RST must acknowledge the
+ *              SYN), RFC 5961 section 3.2 elsewhere (its sequence number
+ *              must fall in the receiver's window)
+ *   SYN_EST    RFC 5961 section 4: a SYN on a synchronized flow is answered
+ *              by a challenge ACK, never taken as a new handshake, unless
+ *              both sides have already closed (port reuse)
+ *
+ * In the table, S_CL is CLOSED (no entry: the hook only asks that row in the
+ * ORIG direction, and the REPLY column mirrors it), S_LI LISTEN, S_SS
+ * SYN_SENT, S_SR SYN_RCVD, S_ES ESTABLISHED.
+ */
+#include "fsm.h"
+#include "seq.h"
+
+enum tcphs_check {
+	CK_NONE,	/* correct as it stands */
+	CK_UNTRACKED,	/* no entry and none to make: nothing to record */
+	CK_NEW,		/* a SYN with no entry: a new handshake */
+	CK_NO_SYN,	/* SYN-ACK with no SYN before it */
+	CK_BAD_FLAGS,	/* never correct */
+	CK_SYN_AGAIN,	/* a SYN from a side that sent one already */
+	CK_SIM_OPEN,	/* the responder's own SYN: simultaneous open */
+	CK_SYNACK,	/* the answer to the SYN */
+	CK_SYNACK_AGAIN, /* a SYN-ACK after the first one */
+	CK_ACK_EARLY,	/* an ACK before any SYN-ACK */
+	CK_THIRD_ACK,	/* the ACK of the responder's SYN */
+	CK_RST,
+	CK_SYN_EST,	/* a SYN once synchronized */
+};
+
+struct tcphs_cell {
+	u8 next;	/* enum tcphs_state */
+	u8 check;	/* enum tcphs_check */
+};
+
+/* Short names for the table, as nf_conntrack_proto_tcp.c has them. */
+#define S_CL	TCPHS_CLOSED
+#define S_LI	TCPHS_LISTEN
+#define S_SS	TCPHS_SYN_SENT
+#define S_SR	TCPHS_SYN_RCVD
+#define S_ES	TCPHS_ESTABLISHED
+#define C(s, c)	{ s, CK_##c }
+
+/* Each row: event = { ORIG direction, REPLY direction }. */
+static const struct tcphs_cell
+tcphs_fsm[TCPHS_NR_STATES][TCPHS_NR_EVENTS][TCPHS_NR_DIRS] = {
+	[TCPHS_CLOSED] = {
+		/* A SYN opens a flow; nothing else does (no pick-up). */
+		[TCPHS_EV_SYN]		= { C(S_SS, NEW), C(S_SS, NEW) },
+		[TCPHS_EV_SYNACK]	= { C(S_CL, NO_SYN), C(S_CL, NO_SYN) },
+		[TCPHS_EV_ACK]		= { C(S_CL, UNTRACKED), C(S_CL, UNTRACKED) },
+		[TCPHS_EV_FIN]		= { C(S_CL, UNTRACKED), C(S_CL, UNTRACKED) },
+		[TCPHS_EV_RST]		= { C(S_CL, UNTRACKED), C(S_CL, UNTRACKED) },
+		[TCPHS_EV_BAD]		= { C(S_CL, BAD_FLAGS), C(S_CL, BAD_FLAGS) },
+	},
+	[TCPHS_LISTEN] = {
+		/* Proxy mode's own listener: no track-mode entry holds it. */
+		[TCPHS_EV_SYN]		= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
+		[TCPHS_EV_SYNACK]	= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
+		[TCPHS_EV_ACK]		= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
+		[TCPHS_EV_FIN]		= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
+		[TCPHS_EV_RST]		= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
+		[TCPHS_EV_BAD]		= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
+	},
+	[TCPHS_SYN_SENT] = {
+		[TCPHS_EV_SYN]		= { C(S_SS, SYN_AGAIN), C(S_SR, SIM_OPEN) },
+		[TCPHS_EV_SYNACK]	= { C(S_SS, NO_SYN), C(S_SR, SYNACK) },
+		/* A REPLY ACK here is a challenge ACK from a stale peer. */
+		[TCPHS_EV_ACK]		= { C(S_SS, ACK_EARLY), C(S_SS, NONE) },
+		[TCPHS_EV_FIN]		= { C(S_SS, ACK_EARLY), C(S_SS, ACK_EARLY) },
+		[TCPHS_EV_RST]		= { C(S_CL, RST), C(S_CL, RST) },
+		[TCPHS_EV_BAD]		= { C(S_SS, BAD_FLAGS), C(S_SS, BAD_FLAGS) },
+	},
+	[TCPHS_SYN_RCVD] = {
+		[TCPHS_EV_SYN]		= { C(S_SR, SYN_AGAIN), C(S_SR, SYN_AGAIN) },
+		[TCPHS_EV_SYNACK]	= { C(S_SR, SYNACK_AGAIN), C(S_SR, SYNACK_AGAIN) },
+		/* The third segment may carry data, and even a FIN. */
+		[TCPHS_EV_ACK]		= { C(S_ES, THIRD_ACK), C(S_ES, THIRD_ACK) },
+		[TCPHS_EV_FIN]		= { C(S_ES, THIRD_ACK), C(S_ES, THIRD_ACK) },
+		[TCPHS_EV_RST]		= { C(S_CL, RST), C(S_CL, RST) },
+		[TCPHS_EV_BAD]		= { C(S_SR, BAD_FLAGS), C(S_SR, BAD_FLAGS) },
+	},
+	[TCPHS_ESTABLISHED] = {
+		[TCPHS_EV_SYN]		= { C(S_ES, SYN_EST), C(S_ES, SYN_EST) },
+		/* Our third ACK went by, but the responder may not have it. */
+		[TCPHS_EV_SYNACK]	= { C(S_ES, SYNACK_AGAIN), C(S_ES, SYNACK_AGAIN) },
+		[TCPHS_EV_ACK]		= { C(S_ES, NONE), C(S_ES, NONE) },
+		[TCPHS_EV_FIN]		= { C(S_ES, NONE), C(S_ES, NONE) },
+		[TCPHS_EV_RST]		= { C(S_CL, RST), C(S_CL, RST) },
+		[TCPHS_EV_BAD]		= { C(S_ES, BAD_FLAGS), C(S_ES, BAD_FLAGS) },
+	},
+};
+
+const char *const tcphs_state_names[TCPHS_NR_STATES] = {
+	[TCPHS_CLOSED]		= "CLOSED",
+	[TCPHS_LISTEN]		= "LISTEN",
+	[TCPHS_SYN_SENT]	= "SYN_SENT",
+	[TCPHS_SYN_RCVD]	= "SYN_RCVD",
+	[TCPHS_ESTABLISHED]	= "ESTABLISHED",
+};
+
+const char *const tcphs_reason_names[TCPHS_NR_REASONS] = {
+	[TCPHS_R_OK]			= "ok",
+	[TCPHS_R_BAD_FLAGS]		= "bad_flags",
+	[TCPHS_R_SYNACK_NO_SYN]		= "synack_no_syn",
+	[TCPHS_R_SYNACK_BAD_ACK]	= "synack_bad_ack",
+	[TCPHS_R_ACK_BAD]		= "ack_bad",
+	[TCPHS_R_RST_OUT_OF_WINDOW]	= "rst_out_of_window",
+	[TCPHS_R_RST_SYNSENT_BAD_ACK]	= "rst_synsent_bad_ack",
+	[TCPHS_R_SYN_ON_ESTABLISHED]	= "syn_on_established",
+	[TCPHS_R_SYN_DATA]		= "syn_data",
+	[TCPHS_R_MALFORMED]		= "malformed",
+};
+
+enum tcphs_event tcphs_fsm_event(u8 flags)
+{
+	u8 f = flags & (TCPHS_SYN | TCPHS_ACK | TCPHS_FIN | TCPHS_RST);
+
+	switch (f) {
+	case TCPHS_SYN:
+		return TCPHS_EV_SYN;
+	case TCPHS_SYN | TCPHS_ACK:
+		return TCPHS_EV_SYNACK;
+	case TCPHS_ACK:
+		return TCPHS_EV_ACK;
+	case TCPHS_FIN | TCPHS_ACK:
+		return TCPHS_EV_FIN;
+	case TCPHS_RST:
+	case TCPHS_RST | TCPHS_ACK:
+		return TCPHS_EV_RST;
+	default:	/* no flags, FIN alone, SYN+FIN, SYN+RST, RST+FIN ... */
+		return TCPHS_EV_BAD;
+	}
+}
+
+static enum tcphs_dir tcphs_other(enum tcphs_dir dir)
+{
+	return dir == TCPHS_DIR_ORIG ? TCPHS_DIR_REPLY : TCPHS_DIR_ORIG;
+}
+
+/* Does this segment acknowledge the SYN the other side sent? */
+static bool tcphs_acks_syn(const struct tcphs_hs *hs,
+			   const struct tcphs_seg *seg, enum tcphs_dir dir)
+{
+	const struct tcphs_peer *other = &hs->peer[tcphs_other(dir)];
+
+	return (seg->flags & TCPHS_ACK) && (other->seen & TCPHS_SEEN_SYN) &&
+	       seg->ack == other->isn + 1;
+}
+
+static bool tcphs_simultaneous(const struct tcphs_hs *hs)
+{
+	return hs->flags & TCPHS_HS_SIMULTANEOUS;
+}
+
+static u8 tcphs_check_syn_again(const struct tcphs_hs *hs,
+				const struct tcphs_seg *seg,
+				enum tcphs_dir dir, struct tcphs_step *st)
+{
+	if (seg->seq == hs->peer[dir].isn) {
+		st->note |= TCPHS_NOTE_RETRANS;
+		return TCPHS_R_OK;
+	}
+	if (dir == TCPHS_DIR_ORIG) {	/* the initiator gave up, tries anew */
+		st->note |= TCPHS_NOTE_RESTART;
+		st->next = TCPHS_SYN_SENT;
+		return TCPHS_R_OK;
+	}
+	return TCPHS_R_SYN_ON_ESTABLISHED;
+}
+
+static u8 tcphs_check_synack_again(const struct tcphs_hs *hs,
+				   const struct tcphs_seg *seg,
+				   enum tcphs_dir dir, struct tcphs_step *st)
+{
+	if (tcphs_simultaneous(hs)) {
+		if (!tcphs_acks_syn(hs, seg, dir))
+			return TCPHS_R_SYNACK_BAD_ACK;
+		st->next = TCPHS_ESTABLISHED;
+		return TCPHS_R_OK;
+	}
+	if (dir == TCPHS_DIR_ORIG)
+		return TCPHS_R_SYNACK_NO_SYN;
+	if (!tcphs_acks_syn(hs, seg, dir))
+		return TCPHS_R_SYNACK_BAD_ACK;
+	st->note |= TCPHS_NOTE_RETRANS;
+	return TCPHS_R_OK;
+}
+
+static u8 tcphs_check_third_ack(const struct tcphs_hs *hs,
+				const struct tcphs_seg *seg,
+				enum tcphs_dir dir, struct tcphs_step *st)
+{
+	/* The responder acks again (a challenge ACK, say): nothing moves. */
+	if (dir == TCPHS_DIR_REPLY && !tcphs_simultaneous(hs)) {
+		st->next = TCPHS_SYN_RCVD;
+		return TCPHS_R_OK;
+	}
+	return tcphs_acks_syn(hs, seg, dir) ? TCPHS_R_OK : TCPHS_R_ACK_BAD;
+}
+
+/*
+ * RFC 5961 section 3.2: a RST is acceptable when its sequence number lies in
+ * the receiver's window, RCV.NXT <= SEG.SEQ < RCV.NXT + RCV.WND, where a
+ * zero window admits RCV.NXT alone. The receiver's RCV.NXT and RCV.WND are
+ * the last acknowledgment and window it sent. A receiver that has sent no
+ * ACK yet is the initiator in SYN-SENT (RFC 9293 3.10.7.3: the RST must
+ * acknowledge its SYN), or the responder before its SYN-ACK, whose RCV.NXT
+ * is the initiator's ISN + 1.
+ */
+static u8 tcphs_check_rst(const struct tcphs_hs *hs,
+			  const struct tcphs_seg *seg, enum tcphs_dir dir)
+{
+	const struct tcphs_peer *rcv = &hs->peer[tcphs_other(dir)];
+
+	if (rcv->seen & TCPHS_SEEN_ACK)
+		return tcphs_seq_in_window(seg->seq, rcv->ack, rcv->win ?: 1) ?
+		       TCPHS_R_OK : TCPHS_R_RST_OUT_OF_WINDOW;
+	if (dir == TCPHS_DIR_REPLY)
+		return tcphs_acks_syn(hs, seg, dir) ?
+		       TCPHS_R_OK : TCPHS_R_RST_SYNSENT_BAD_ACK;
+	return seg->seq == hs->peer[TCPHS_DIR_ORIG].isn + 1 ?
+	       TCPHS_R_OK : TCPHS_R_RST_OUT_OF_WINDOW;
+}
+
+static u8 tcphs_check_syn_est(const struct tcphs_hs *hs,
+			      enum tcphs_dir dir, struct tcphs_step *st)
+{
+	if (dir == TCPHS_DIR_ORIG && tcphs_fsm_closing(hs)) {
+		st->note |= TCPHS_NOTE_RESTART;
+		st->next = TCPHS_SYN_SENT;
+		return TCPHS_R_OK;
+	}
+	return TCPHS_R_SYN_ON_ESTABLISHED;
+}
+
+static u8 tcphs_check(enum tcphs_check check, const struct tcphs_hs *hs,
+		      const struct tcphs_seg *seg, enum tcphs_dir dir,
+		      struct tcphs_step *st)
+{
+	switch (check) {
+	case CK_NONE:
+	case CK_NEW:
+		return TCPHS_R_OK;
+	case CK_UNTRACKED:
+		st->commit = false;
+		return TCPHS_R_OK;
+	case CK_NO_SYN:
+		return TCPHS_R_SYNACK_NO_SYN;
+	case CK_BAD_FLAGS:
+		return TCPHS_R_BAD_FLAGS;
+	case CK_SYN_AGAIN:
+		return tcphs_check_syn_again(hs, seg, dir, st);
+	case CK_SIM_OPEN:
+		st->note |= TCPHS_NOTE_SIMULTANEOUS;
+		return TCPHS_R_OK;
+	case CK_SYNACK:
+		return tcphs_acks_syn(hs, seg, dir) ?
+		       TCPHS_R_OK : TCPHS_R_SYNACK_BAD_ACK;
+	case CK_SYNACK_AGAIN:
+		return tcphs_check_synack_again(hs, seg, dir, st);
+	case CK_ACK_EARLY:
+		return TCPHS_R_ACK_BAD;
+	case CK_THIRD_ACK:
+		return tcphs_check_third_ack(hs, seg, dir, st);
+	case CK_RST:
+		return tcphs_check_rst(hs, seg, dir);
+	case CK_SYN_EST:
+		return tcphs_check_syn_est(hs, dir, st);
+	}
+	return TCPHS_R_BAD_FLAGS;
+}
+
+/**
+ * tcphs_fsm_step() - what a segment means for a flow
+ * @hs: the flow's handshake record (state CLOSED for a lookup miss)
+ * @seg: the parsed segment
+ * @dir: which way it travels
+ *
+ * Return: the state it leads to, why it is wrong if it is, and whether the
+ * record should take it in. Changes nothing: see tcphs_fsm_commit().
+ */
+struct tcphs_step tcphs_fsm_step(const struct tcphs_hs *hs,
+				 const struct tcphs_seg *seg,
+				 enum tcphs_dir dir)
+{
+	enum tcphs_event ev = tcphs_fsm_event(seg->flags);
+	const struct tcphs_cell *cell;
+	struct tcphs_step st = { .commit = true };
+	u8 state = hs->state < TCPHS_NR_STATES ? hs->state : TCPHS_CLOSED;
+
+	cell = &tcphs_fsm[state][ev][dir];
+	st.next = cell->next;
+	st.reason = tcphs_check(cell->check, hs, seg, dir, &st);
+	if (st.reason != TCPHS_R_OK) {
+		st.next = state;
+		st.commit = false;
+		return st;
+	}
+	/* Only the third segment carries data, unless Fast Open is in use. */
+	if ((ev == TCPHS_EV_SYN || ev == TCPHS_EV_SYNACK) && seg->payload_len &&
+	    !(seg->opt.present & TCPHS_OPT_FASTOPEN))
+		st.reason = TCPHS_R_SYN_DATA;
+	return st;
+}
+
+static void tcphs_peer_take(struct tcphs_hs *hs, const struct tcphs_seg *seg,
+			    enum tcphs_dir dir)
+{
+	struct tcphs_peer *p = &hs->peer[dir];
+	const struct tcphs_peer *o = &hs->peer[tcphs_other(dir)];
+	unsigned int shift = 0;
+
+	if (seg->flags & TCPHS_SYN) {
+		p->isn = seg->seq;
+		p->seen |= TCPHS_SEEN_SYN;
+		if (seg->opt.present & TCPHS_OPT_WSCALE) {
+			p->wscale = seg->opt.wscale;
+			p->seen |= TCPHS_SEEN_WSCALE;
+		}
+	} else if ((p->seen & TCPHS_SEEN_WSCALE) &&
+		   (o->seen & TCPHS_SEEN_WSCALE)) {
+		/* RFC 7323 2.2: never scale the window of a SYN. */
+		shift = p->wscale;
+	}
+	if (seg->flags & TCPHS_ACK) {
+		p->ack = (p->seen & TCPHS_SEEN_ACK) ?
+			 tcphs_seq_max(p->ack, seg->ack) : seg->ack;
+		p->win = (u32)seg->window << shift;
+		p->seen |= TCPHS_SEEN_ACK;
+	}
+	if (seg->flags & TCPHS_FIN)
+		p->seen |= TCPHS_SEEN_FIN;
+}
+
+/**
+ * tcphs_fsm_commit() - take a segment that passed into the flow's record
+ * @hs: the record, under the caller's lock
+ * @seg: the segment
+ * @dir: its direction
+ * @st: what tcphs_fsm_step() said of it, with the record unchanged since
+ */
+void tcphs_fsm_commit(struct tcphs_hs *hs, const struct tcphs_seg *seg,
+		      enum tcphs_dir dir, const struct tcphs_step *st)
+{
+	if (!st->commit)
+		return;
+	if (hs->state == TCPHS_CLOSED || (st->note & TCPHS_NOTE_RESTART))
+		memset(hs, 0, sizeof(*hs));
+	if (st->note & TCPHS_NOTE_SIMULTANEOUS)
+		hs->flags |= TCPHS_HS_SIMULTANEOUS;
+	tcphs_peer_take(hs, seg, dir);
+	hs->state = st->next;
+}
+
+/* Both sides have sent their FIN: the flow only waits to be forgotten. */
+bool tcphs_fsm_closing(const struct tcphs_hs *hs)
+{
+	return hs->peer[TCPHS_DIR_ORIG].seen & hs->peer[TCPHS_DIR_REPLY].seen &
+	       TCPHS_SEEN_FIN;
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * skb -> parsed segment -> state machine -> verdict.
+ *
+ * Two hooks per family see every TCP segment of a namespace exactly once:
+ * PRE_ROUTING takes what arrives (for this host, or to be forwarded),
+ * LOCAL_OUT what this host sends. Loopback traffic, which passes both,
+ * is taken at LOCAL_OUT only.
+ *
+ * Their priority puts them after defragmentation and the raw table, and
+ * before conntrack (NF_IP_PRI_CONNTRACK = -200), so a segment enforce mode
+ * drops never costs a conntrack entry.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "hook.h"
+#include "parse.h"
+#include "tcphs.h"
+
+#define TCPHS_HOOK_PRIORITY	(NF_IP_PRI_RAW + 10)
+
+/* The reasons enforce mode lets through, and only counts. */
+static bool tcphs_reason_drops(u8 reason)
+{
+	return reason != TCPHS_R_OK && reason != TCPHS_R_SYN_ON_ESTABLISHED;
+}
+
+static bool tcphs_passes(const struct tcphs_net *tn, u8 reason)
+{
+	return READ_ONCE(tn->cfg.mode) != TCPHS_MODE_ENFORCE ||
+	       !tcphs_reason_drops(reason);
+}
+
+static void tcphs_count_step(struct tcphs_net *tn, const struct tcphs_seg *seg,
+			     const struct tcphs_step *st, u8 old_state)
+{
+	if (st->note & TCPHS_NOTE_RETRANS) {
+		if (seg->flags & TCPHS_ACK)
+			tcphs_stat_inc(tn->stats, TCPHS_STAT_SYNACK_RETRANS);
+		else
+			tcphs_stat_inc(tn->stats, TCPHS_STAT_SYN_RETRANS);
+	}
+	if (st->note & TCPHS_NOTE_RESTART)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_RESTARTS);
+	if (st->note & TCPHS_NOTE_SIMULTANEOUS)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_SIMULTANEOUS);
+	if (!st->commit)
+		return;
+	if (st->next == TCPHS_ESTABLISHED && old_state != TCPHS_ESTABLISHED)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_ESTABLISHED);
+	if (st->next == TCPHS_CLOSED && old_state != TCPHS_CLOSED)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_RESET);
+}
+
+/* A SYN with no flow: make one, unless a twin got in first. */
+static u8 tcphs_track_new(struct tcphs_net *tn, const struct tcphs_tuple *tu,
+			  u32 hash, const struct tcphs_seg *seg)
+{
+	static const struct tcphs_hs closed;
+	struct tcphs_table *t = &tn->table;
+	spinlock_t *lock = tcphs_table_lock(t, hash);
+	struct tcphs_step st = tcphs_fsm_step(&closed, seg, TCPHS_DIR_ORIG);
+	struct tcphs_flow *flow, *twin;
+	enum tcphs_dir dir;
+	bool linked;
+
+	if (!st.commit || !tcphs_passes(tn, st.reason)) {
+		if (!st.commit && st.reason == TCPHS_R_OK)
+			tcphs_stat_inc(tn->stats, TCPHS_STAT_UNTRACKED);
+		return st.reason;
+	}
+	flow = tcphs_flow_alloc(tu);
+	if (!flow) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_ALLOC_FAILED);
+		return st.reason;
+	}
+	tcphs_fsm_commit(&flow->hs, seg, TCPHS_DIR_ORIG, &st);
+
+	spin_lock_bh(lock);
+	twin = tcphs_table_find(t, hash, tu, &dir);
+	linked = !twin && tcphs_table_insert(t, hash, flow,
+					     READ_ONCE(tn->cfg.max_flows));
+	spin_unlock_bh(lock);
+
+	if (linked) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_NEW);
+		return st.reason;
+	}
+	tcphs_flow_free(flow);
+	if (!twin)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_TABLE_FULL);
+	return st.reason;
+}
+
+static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
+		      const struct tcphs_seg *seg)
+{
+	struct tcphs_table *t = &tn->table;
+	u32 hash = tcphs_table_hash(t, tu);
+	spinlock_t *lock = tcphs_table_lock(t, hash);
+	struct tcphs_flow *flow;
+	struct tcphs_step st;
+	enum tcphs_dir dir;
+	u8 old_state;
+
+	/* Hooks run under rcu_read_lock(): a miss costs no lock. */
+	flow = tcphs_table_find(t, hash, tu, &dir);
+	if (!flow)
+		return tcphs_track_new(tn, tu, hash, seg);
+	spin_lock_bh(lock);
+	if (!tcphs_flow_linked(flow)) {	/* a RST or the GC took it */
+		spin_unlock_bh(lock);
+		return tcphs_track_new(tn, tu, hash, seg);
+	}
+	old_state = flow->hs.state;
+	st = tcphs_fsm_step(&flow->hs, seg, dir);
+	if (tcphs_passes(tn, st.reason)) {
+		tcphs_fsm_commit(&flow->hs, seg, dir, &st);
+		WRITE_ONCE(flow->last, jiffies);
+		if (flow->hs.state == TCPHS_CLOSED)
+			tcphs_table_unlink(t, flow);
+	}
+	spin_unlock_bh(lock);
+
+	if (tcphs_passes(tn, st.reason))
+		tcphs_count_step(tn, seg, &st, old_state);
+	return st.reason;
+}
+
+static void tcphs_count_flags(struct tcphs_net *tn, u8 flags)
+{
+	tcphs_stat_inc(tn->stats, TCPHS_STAT_SEGMENTS);
+	switch (tcphs_fsm_event(flags)) {
+	case TCPHS_EV_SYN:
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_SYN);
+		break;
+	case TCPHS_EV_SYNACK:
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_SYNACK);
+		break;
+	case TCPHS_EV_FIN:
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_FIN);
+		break;
+	case TCPHS_EV_RST:
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_RST);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Everything after the network header: shared by both families. */
+static unsigned int tcphs_segment(struct net *net, struct sk_buff *skb,
+				  unsigned int thoff, struct tcphs_tuple *tu)
+{
+	struct tcphs_net *tn = tcphs_pernet(net);
+	unsigned int seg_len = skb->len - thoff;
+	unsigned int avail = min_t(unsigned int, seg_len, TCPHS_TCP_MAX_HDR);
+	u8 buf[TCPHS_TCP_MAX_HDR];
+	struct tcphs_seg seg;
+	const u8 *th;
+	u8 reason;
+
+	if (READ_ONCE(tn->cfg.mode) == TCPHS_MODE_OFF)
+		return NF_ACCEPT;
+
+	th = skb_header_pointer(skb, thoff, avail, buf);
+	if (!th || tcphs_parse_tcp(th, avail, seg_len, &seg) != TCPHS_PARSE_OK) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_SEGMENTS);
+		reason = TCPHS_R_MALFORMED;
+	} else {
+		tcphs_count_flags(tn, seg.flags);
+		tu->sport = htons(seg.sport);
+		tu->dport = htons(seg.dport);
+		reason = tcphs_track(tn, tu, &seg);
+	}
+	if (reason == TCPHS_R_OK)
+		return NF_ACCEPT;
+	tcphs_stat_inc(tn->stats, tcphs_stat_reason(reason));
+	if (tcphs_passes(tn, reason))
+		return NF_ACCEPT;
+	tcphs_stat_inc(tn->stats, TCPHS_STAT_DROPPED);
+	return NF_DROP;
+}
+
+static bool tcphs_from_loopback(const struct nf_hook_state *state)
+{
+	return state->in && (state->in->flags & IFF_LOOPBACK);
+}
+
+static unsigned int tcphs_ipv4(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct tcphs_tuple tu;
+
+	if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph) ||
+	    tcphs_from_loopback(state))
+		return NF_ACCEPT;
+
+	memset(&tu, 0, sizeof(tu));
+	tu.family = NFPROTO_IPV4;
+	tu.saddr.ip = iph->saddr;
+	tu.daddr.ip = iph->daddr;
+	return tcphs_segment(state->net, skb, ip_hdrlen(skb), &tu);
+}
+
+static unsigned int tcphs_ipv6(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	u8 nexthdr = ip6h->nexthdr;
+	struct tcphs_tuple tu;
+	__be16 frag_off;
+	int thoff;
+
+	if (tcphs_from_loopback(state))
+		return NF_ACCEPT;
+	thoff = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
+	if (thoff < 0 || nexthdr != IPPROTO_TCP || frag_off)
+		return NF_ACCEPT;
+
+	memset(&tu, 0, sizeof(tu));
+	tu.family = NFPROTO_IPV6;
+	tu.saddr.in6 = ip6h->saddr;
+	tu.daddr.in6 = ip6h->daddr;
+	return tcphs_segment(state->net, skb, thoff, &tu);
+}
+
+static const struct nf_hook_ops tcphs_hook_ops[] = {
+	{
+		.hook		= tcphs_ipv4,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= TCPHS_HOOK_PRIORITY,
+	},
+	{
+		.hook		= tcphs_ipv4,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= TCPHS_HOOK_PRIORITY,
+	},
+	{
+		.hook		= tcphs_ipv6,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= TCPHS_HOOK_PRIORITY,
+	},
+	{
+		.hook		= tcphs_ipv6,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= TCPHS_HOOK_PRIORITY,
+	},
+};
+
+int tcphs_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, tcphs_hook_ops,
+				     ARRAY_SIZE(tcphs_hook_ops));
+}
+
+void tcphs_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, tcphs_hook_ops, ARRAY_SIZE(tcphs_hook_ops));
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcphs: an alternate path for the TCP three-way handshake.
+ *
+ * Module and namespace set-up and tear-down; the work is in hook.c (the
+ * wire), fsm.c (the handshake rules), table.c (the flows) and stats.c (what
+ * is shown).
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mm.h>
+
+#include "hook.h"
+#include "sysctl.h"
+#include "tcphs.h"
+
+unsigned int tcphs_net_id __read_mostly;
+
+static unsigned int buckets;
+module_param(buckets, uint, 0444);
+MODULE_PARM_DESC(buckets, "flow table buckets per namespace (0: from RAM)");
+
+/* How often the GC walks a namespace's table. */
+#define TCPHS_GC_INTERVAL	HZ
+
+/*
+ * 1024 buckets per GiB of RAM, from 1024 to 65536: 8 KiB of heads per GiB
+ * per namespace, and with the default max_flows of 8 per bucket, room for
+ * 8192 flows per GiB before SYNs go untracked.
+ */
+static unsigned int tcphs_default_buckets(void)
+{
+	unsigned long gib = totalram_pages() >> (30 - PAGE_SHIFT);
+
+	return clamp_t(unsigned long, gib * 1024, 1024, 65536);
+}
+
+static void tcphs_timeouts(const struct tcphs_cfg *cfg,
+			   struct tcphs_timeouts *to)
+{
+	memset(to, 0, sizeof(*to));
+	to->state[TCPHS_SYN_SENT] = READ_ONCE(cfg->timeout_syn_sent) * HZ;
+	to->state[TCPHS_SYN_RCVD] = READ_ONCE(cfg->timeout_syn_rcvd) * HZ;
+	to->state[TCPHS_ESTABLISHED] = READ_ONCE(cfg->timeout_established) * HZ;
+	to->closing = READ_ONCE(cfg->timeout_close) * HZ;
+}
+
+static void tcphs_gc_work(struct work_struct *work)
+{
+	struct tcphs_net *tn = container_of(to_delayed_work(work),
+					    struct tcphs_net, gc_work);
+	struct tcphs_gc_result res = {};
+	struct tcphs_timeouts to;
+
+	tcphs_timeouts(&tn->cfg, &to);
+	tcphs_table_gc(&tn->table, &to, &res);
+	tcphs_stat_add(tn->stats, TCPHS_STAT_FLOWS_EXPIRED, res.expired);
+	tcphs_stat_add(tn->stats, TCPHS_STAT_FLOWS_CLOSED, res.closed);
+	queue_delayed_work(system_power_efficient_wq, &tn->gc_work,
+			   TCPHS_GC_INTERVAL);
+}
+
+static int __net_init tcphs_net_init(struct net *net)
+{
+	struct tcphs_net *tn = tcphs_pernet(net);
+	unsigned int nbuckets = buckets ?: tcphs_default_buckets();
+	int err;
+
+	tn->stats = alloc_percpu(struct tcphs_stats);
+	if (!tn->stats)
+		return -ENOMEM;
+	err = tcphs_table_init(&tn->table, nbuckets);
+	if (err)
+		goto err_stats;
+	tcphs_cfg_defaults(&tn->cfg, tn->table.mask + 1);
+	err = tcphs_sysctl_init(net);
+	if (err)
+		goto err_table;
+	err = tcphs_proc_init(net);
+	if (err)
+		goto err_sysctl;
+	err = tcphs_hooks_register(net);
+	if (err)
+		goto err_proc;
+	INIT_DELAYED_WORK(&tn->gc_work, tcphs_gc_work);
+	queue_delayed_work(system_power_efficient_wq, &tn->gc_work,
+			   TCPHS_GC_INTERVAL);
+	return 0;
+
+err_proc:
+	tcphs_proc_exit(net);
+err_sysctl:
+	tcphs_sysctl_exit(net);
+err_table:
+	tcphs_table_destroy(&tn->table);
+err_stats:
+	free_percpu(tn->stats);
+	return err;
+}
+
+static void __net_exit tcphs_net_exit(struct net *net)
+{
+	struct tcphs_net *tn = tcphs_pernet(net);
+
+	/* Waits for every hook in flight: no reader of the table is left. */
+	tcphs_hooks_unregister(net);
+	cancel_delayed_work_sync(&tn->gc_work);
+	tcphs_proc_exit(net);
+	tcphs_sysctl_exit(net);
+	tcphs_table_destroy(&tn->table);
+	free_percpu(tn->stats);
+}
+
+static struct pernet_operations tcphs_net_ops = {
+	.init	= tcphs_net_init,
+	.exit	= tcphs_net_exit,
+	.id	= &tcphs_net_id,
+	.size	= sizeof(struct tcphs_net),
+};
+
+static int __init tcphs_init(void)
+{
+	int err;
+
+	err = tcphs_flow_cache_init();
+	if (err)
+		return err;
+	err = register_pernet_subsys(&tcphs_net_ops);
+	if (err)
+		goto err_cache;
+	pr_info("loaded\n");
+	return 0;
+
+err_cache:
+	tcphs_flow_cache_exit();
+	return err;
+}
+
+static void __exit tcphs_exit(void)
+{
+	unregister_pernet_subsys(&tcphs_net_ops);
+	tcphs_flow_cache_exit();
+}
+
+module_init(tcphs_init);
+module_exit(tcphs_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("An alternate path for the TCP three-way handshake");
+MODULE_AUTHOR("The tcphs developers");

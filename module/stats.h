@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU counters of one namespace, shown in /proc/net/stat/tcphs, and the
+ * flow dump /proc/net/tcphs.
+ */
+#ifndef _TCPHS_STATS_H
+#define _TCPHS_STATS_H
+
+#include <linux/percpu.h>
+
+#include "fsm.h"
+
+/* The counters, in the column order of /proc/net/stat/tcphs. */
+enum tcphs_stat {
+	TCPHS_STAT_SEGMENTS,		/* TCP segments that reached tcphs */
+	TCPHS_STAT_SYN,			/* bare SYNs, retransmissions too */
+	TCPHS_STAT_SYNACK,
+	TCPHS_STAT_FIN,
+	TCPHS_STAT_RST,
+	TCPHS_STAT_UNTRACKED,		/* no flow, and not a SYN */
+	TCPHS_STAT_FLOWS_NEW,		/* handshakes begun */
+	TCPHS_STAT_FLOWS_ESTABLISHED,	/* handshakes completed */
+	TCPHS_STAT_FLOWS_RESET,		/* ended by an accepted RST */
+	TCPHS_STAT_FLOWS_CLOSED,	/* ended by both FINs and a timeout */
+	TCPHS_STAT_FLOWS_EXPIRED,	/* ended by an idle timeout */
+	TCPHS_STAT_TABLE_FULL,		/* SYNs untracked: max_flows reached */
+	TCPHS_STAT_ALLOC_FAILED,	/* SYNs untracked: no memory */
+	TCPHS_STAT_SYN_RETRANS,
+	TCPHS_STAT_SYNACK_RETRANS,
+	TCPHS_STAT_RESTARTS,		/* a new SYN replaced a handshake */
+	TCPHS_STAT_SIMULTANEOUS,	/* simultaneous opens */
+	TCPHS_STAT_DROPPED,		/* segments dropped (enforce mode) */
+	/* Then one per enum tcphs_reason but TCPHS_R_OK, in its order. */
+	TCPHS_STAT_REASON_BASE,
+	TCPHS_NR_STATS = TCPHS_STAT_REASON_BASE + TCPHS_NR_REASONS - 1
+};
+
+struct tcphs_stats {
+	unsigned int cnt[TCPHS_NR_STATS];
+};
+
+static inline void tcphs_stat_add(struct tcphs_stats __percpu *stats,
+				  enum tcphs_stat s, unsigned int n)
+{
+	this_cpu_add(stats->cnt[s], n);
+}
+
+static inline void tcphs_stat_inc(struct tcphs_stats __percpu *stats,
+				  enum tcphs_stat s)
+{
+	this_cpu_inc(stats->cnt[s]);
+}
+
+static inline enum tcphs_stat tcphs_stat_reason(enum tcphs_reason r)
+{
+	return TCPHS_STAT_REASON_BASE + r - 1;
+}
+
+struct net;
+int tcphs_proc_init(struct net *net);
+void tcphs_proc_exit(struct net *net);
+
+#endif /* _TCPHS_STATS_H */
