@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 100 IPv4 and 100 IPv6 handshakes from the client to the server through the
+# router. In each of the three namespaces every flow must reach ESTABLISHED
+# and the counters must match what was sent, exactly.
+
+. "$(dirname "$0")/lib.sh"
+
+N=100
+
+trap 'topo_down; tcphs_unload' EXIT
+ktap_header
+tcphs_unload
+tcphs_load
+topo_up
+server_start 8000
+
+check "$N IPv4 connections" c "$TCPHS_CONN" connect $S4 8000 $N
+check "$N IPv6 connections" c "$TCPHS_CONN" connect $S6 8000 $N
+
+for ns in "$NS_C" "$NS_R" "$NS_S"; do
+	role=$(ns_role "$ns")
+	check_eq "$role: IPv4 flows established" $N \
+		"$(tcphs_flows "$ns" "^ipv4 .*:8000 ESTABLISHED")"
+	check_eq "$role: IPv6 flows established" $N \
+		"$(tcphs_flows "$ns" "^ipv6 .*:8000 ESTABLISHED")"
+	check_eq "$role: flows_new" $((2 * N)) "$(tcphs_stat "$ns" flows_new)"
+	check_eq "$role: flows_established" $((2 * N)) \
+		"$(tcphs_stat "$ns" flows_established)"
+	check_eq "$role: syn" $((2 * N)) "$(tcphs_stat "$ns" syn)"
+	check_eq "$role: synack" $((2 * N)) "$(tcphs_stat "$ns" synack)"
+	check_eq "$role: no retransmission seen" 0 \
+		"$(( $(tcphs_stat "$ns" syn_retrans) + $(tcphs_stat "$ns" synack_retrans) ))"
+	check_eq "$role: nothing dropped" 0 "$(tcphs_stat "$ns" dropped)"
+	check_eq "$role: no malformed segment" 0 "$(tcphs_stat "$ns" malformed)"
+	check_eq "$role: no flow reset" 0 "$(tcphs_stat "$ns" flows_reset)"
+done
+
+# Both sides closed each connection: every flow shows it.
+check_eq "router: all flows closing" $((2 * N)) \
+	"$(tcphs_flows "$NS_R" 'ESTABLISHED .* closing$')"
+check_eq "the ISNs are recorded both ways" $((2 * N)) \
+	"$(tcphs_flows "$NS_R" 'isn=[0-9a-f]{8},[0-9a-f]{8}')"
+ktap_finish

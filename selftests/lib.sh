@@ -1,0 +1,212 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared by the tcphs selftests: TAP output, the module, the topology, the
+# counters. Sourced by bash scripts that run inside the test VM as root.
+#
+#   client netns             router netns                 server netns
+#  +-------------+     +--------------------------+     +-------------+
+#  | c0          |-----| r0                    r1 |-----| s0          |
+#  | 10.0.1.2/24 |     | 10.0.1.1/24  10.0.2.1/24 |     | 10.0.2.2/24 |
+#  | fd00:1::2   |     | fd00:1::1      fd00:2::1 |     | fd00:2::2   |
+#  +-------------+     +--------------------------+     +-------------+
+#
+# The client reaches the server through the router; tcphs runs in all three.
+
+set -u
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TCPHS_KO=$TOP/tcphs.ko
+TCPHS_CONN=$TOP/selftests/tcphs_conn
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+NS_C=tcphs-c-$$
+NS_R=tcphs-r-$$
+NS_S=tcphs-s-$$
+C4=10.0.1.2
+S4=10.0.2.2
+C6=fd00:1::2
+S6=fd00:2::2
+
+ksft_n=0
+ksft_failed=0
+
+# ns_role NETNS: client, router or server, for test descriptions.
+ns_role() {
+	case $1 in
+	"$NS_C") echo client ;;
+	"$NS_R") echo router ;;
+	"$NS_S") echo server ;;
+	*) echo "$1" ;;
+	esac
+}
+
+c() { ip netns exec "$NS_C" "$@"; }
+r() { ip netns exec "$NS_R" "$@"; }
+s() { ip netns exec "$NS_S" "$@"; }
+
+ktap_header() {
+	echo "TAP version 13"
+}
+
+ktap_ok() {
+	ksft_n=$((ksft_n + 1))
+	echo "ok $ksft_n $*"
+}
+
+ktap_not_ok() {
+	ksft_n=$((ksft_n + 1))
+	ksft_failed=$((ksft_failed + 1))
+	echo "not ok $ksft_n $*"
+}
+
+ktap_skip() {
+	ksft_n=$((ksft_n + 1))
+	echo "ok $ksft_n $* # SKIP"
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ktap_ok "$1"
+	else
+		echo "# $1: expected '$2', got '$3'"
+		ktap_not_ok "$1"
+	fi
+}
+
+# check DESCRIPTION COMMAND...: passes when COMMAND exits 0.
+check() {
+	local desc=$1
+
+	shift
+	if "$@"; then
+		ktap_ok "$desc"
+	else
+		echo "# $desc: '$*' failed"
+		ktap_not_ok "$desc"
+	fi
+}
+
+ktap_finish() {
+	echo "1..$ksft_n"
+	[ "$ksft_failed" -eq 0 ] && exit "$KSFT_PASS"
+	exit "$KSFT_FAIL"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit "$KSFT_SKIP"
+}
+
+tcphs_load() {
+	grep -q '^tcphs ' /proc/modules || insmod "$TCPHS_KO" "$@"
+}
+
+tcphs_unload() {
+	! grep -q '^tcphs ' /proc/modules || rmmod tcphs
+}
+
+# tcphs_stat NETNS NAME: a counter of /proc/net/stat/tcphs, summed over CPUs.
+tcphs_stat() {
+	ip netns exec "$1" cat /proc/net/stat/tcphs | {
+		local -a hdr val
+		local i total=0
+
+		read -r -a hdr
+		while read -r -a val; do
+			for i in "${!hdr[@]}"; do
+				[ "${hdr[i]}" = "$2" ] &&
+					total=$((total + 16#${val[i]}))
+			done
+		done
+		echo "$total"
+	}
+}
+
+# tcphs_entries NETNS: how many flows the namespace's table holds.
+tcphs_entries() {
+	ip netns exec "$1" cat /proc/net/stat/tcphs | {
+		local hdr val rest
+
+		read -r hdr
+		read -r val rest
+		echo $((16#$val))
+	}
+}
+
+# tcphs_flows NETNS REGEX: how many lines of /proc/net/tcphs match.
+tcphs_flows() {
+	ip netns exec "$1" cat /proc/net/tcphs | grep -cE "$2" || true
+}
+
+tcphs_sysctl_all() {
+	local ns
+
+	for ns in "$NS_C" "$NS_R" "$NS_S"; do
+		ip netns exec "$ns" sysctl -qw "net.tcphs.$1=$2"
+	done
+}
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+
+	shift
+	until "$@"; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+veth_pair() {	# NS1 DEV1 NS2 DEV2
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+
+topo_up() {
+	ip netns add "$NS_C"
+	ip netns add "$NS_R"
+	ip netns add "$NS_S"
+	for ns in "$NS_C" "$NS_R" "$NS_S"; do
+		ip -n "$ns" link set lo up
+	done
+	veth_pair "$NS_C" c0 "$NS_R" r0
+	veth_pair "$NS_R" r1 "$NS_S" s0
+	ip -n "$NS_C" addr add $C4/24 dev c0
+	ip -n "$NS_C" addr add $C6/64 dev c0 nodad
+	ip -n "$NS_R" addr add 10.0.1.1/24 dev r0
+	ip -n "$NS_R" addr add fd00:1::1/64 dev r0 nodad
+	ip -n "$NS_R" addr add 10.0.2.1/24 dev r1
+	ip -n "$NS_R" addr add fd00:2::1/64 dev r1 nodad
+	ip -n "$NS_S" addr add $S4/24 dev s0
+	ip -n "$NS_S" addr add $S6/64 dev s0 nodad
+	ip -n "$NS_C" route add default via 10.0.1.1
+	ip -n "$NS_C" -6 route add default via fd00:1::1
+	ip -n "$NS_S" route add default via 10.0.2.1
+	ip -n "$NS_S" -6 route add default via fd00:2::1
+	r sysctl -qw net.ipv4.ip_forward=1
+	r sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
+topo_down() {
+	local ns
+
+	for ns in "$NS_C" "$NS_R" "$NS_S"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}
+
+# server_start PORT: a dual-stack listener in the server namespace.
+server_start() {
+	s "$TCPHS_CONN" listen :: "$1" &
+	wait_for 10 server_listening "$1"
+}
+
+server_listening() {
+	s ss -Hltn "sport = :$1" | grep -q LISTEN
+}

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Load and unload tcphs: idle, with live established flows in several
+# namespaces, and with half-open ones. Every flow must be freed exactly once:
+# the VM runner boots with slub_debug on the tcphs_flow cache, so a leak
+# (kmem_cache_destroy finds objects) or a double free fails the run.
+
+. "$(dirname "$0")/lib.sh"
+
+trap topo_down EXIT
+ktap_header
+tcphs_unload
+
+check "insmod on an idle system" insmod "$TCPHS_KO"
+check "proc files exist" test -r /proc/net/stat/tcphs -a -r /proc/net/tcphs
+check "sysctls exist" test -w /proc/sys/net/tcphs/mode
+check "rmmod with no flow" rmmod tcphs
+check "insmod again" insmod "$TCPHS_KO"
+
+topo_up
+server_start 7000
+coproc HOLD { c "$TCPHS_CONN" hold $S4 7000 20; }
+read -r line <&"${HOLD[0]}"
+check_eq "20 connections held" "held 20" "$line"
+check_eq "client table holds 20 flows" 20 "$(tcphs_entries "$NS_C")"
+check_eq "router table holds 20 flows" 20 "$(tcphs_entries "$NS_R")"
+check_eq "server table holds 20 established flows" 20 \
+	"$(tcphs_flows "$NS_S" ESTABLISHED)"
+
+# A half-open flow too: a SYN the server never answers.
+s nft add table inet t
+s nft add chain inet t in '{ type filter hook input priority 0; }'
+s nft add rule inet t in tcp dport 7001 drop
+c timeout 1 "$TCPHS_CONN" connect $S4 7001 1 2>/dev/null
+check_eq "half-open flow in the router" 1 "$(tcphs_flows "$NS_R" 'SYN_SENT')"
+
+check "rmmod with live flows" rmmod tcphs
+check "connections survive the unload" test -d /proc/$HOLD_PID
+fd=${HOLD[1]}
+exec {fd}>&-
+check "held connections still carry data after unload" wait "$HOLD_PID"
+
+check "insmod after unload with flows" insmod "$TCPHS_KO"
+check_eq "a fresh table in a fresh load" 0 "$(tcphs_entries "$NS_R")"
+check "handshakes after reload" c "$TCPHS_CONN" connect $S4 7000 5
+check_eq "flows after reload" 5 "$(tcphs_flows "$NS_R" ESTABLISHED)"
+check "final rmmod" rmmod tcphs
+ktap_finish

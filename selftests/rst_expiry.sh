@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Flows leave the table: a RST during the handshake removes the flow at
+# once; half-open flows expire after their timeout.
+
+. "$(dirname "$0")/lib.sh"
+
+trap 'topo_down; tcphs_unload' EXIT
+ktap_header
+tcphs_unload
+tcphs_load
+topo_up
+
+no_flow_on() {	# NETNS PORT
+	[ "$(tcphs_flows "$1" ":$2 ")" -eq 0 ]
+}
+
+# Nobody listens on 9000: the server's RST answers the SYN.
+check "connect to a closed port is refused" \
+	bash -c "! ip netns exec $NS_C $TCPHS_CONN connect $S4 9000 1 2>/dev/null"
+check "IPv6 too" \
+	bash -c "! ip netns exec $NS_C $TCPHS_CONN connect $S6 9000 1 2>/dev/null"
+for ns in "$NS_C" "$NS_R" "$NS_S"; do
+	role=$(ns_role "$ns")
+	check_eq "$role: both flows reset" 2 "$(tcphs_stat "$ns" flows_reset)"
+	check "$role: no flow left" no_flow_on "$ns" 9000
+	check_eq "$role: the RST was in window" 0 \
+		"$(tcphs_stat "$ns" rst_synsent_bad_ack)"
+done
+
+# A SYN nobody answers: SYN_SENT everywhere, then gone after 1 s idle.
+tcphs_sysctl_all timeout_syn_sent 1
+tcphs_sysctl_all timeout_syn_rcvd 1
+s nft add table inet t
+s nft add chain inet t in '{ type filter hook input priority 0; }'
+s nft add rule inet t in tcp dport 9001 drop
+c timeout 0.5 "$TCPHS_CONN" connect $S4 9001 1 2>/dev/null
+check_eq "router: the SYN made a SYN_SENT flow" 1 \
+	"$(tcphs_flows "$NS_R" ":9001 SYN_SENT")"
+for ns in "$NS_C" "$NS_R" "$NS_S"; do
+	role=$(ns_role "$ns")
+	check "$role: the SYN_SENT flow expires" \
+		wait_for 5 no_flow_on "$ns" 9001
+	check_eq "$role: counted as expired" 1 "$(tcphs_stat "$ns" flows_expired)"
+done
+
+# A SYN-ACK the client never gets: SYN_RCVD, then gone.
+server_start 9002
+c nft add table inet t
+c nft add chain inet t in '{ type filter hook input priority 0; }'
+c nft add rule inet t in tcp sport 9002 drop
+c timeout 0.5 "$TCPHS_CONN" connect $S4 9002 1 2>/dev/null
+check_eq "router: the SYN-ACK made a SYN_RCVD flow" 1 \
+	"$(tcphs_flows "$NS_R" ":9002 SYN_RCVD")"
+# The server retransmits its SYN-ACK at 1, 3, 7 s: the gaps outlast 1 s.
+check "router: the SYN_RCVD flow expires" wait_for 10 no_flow_on "$NS_R" 9002
+check "router: counted as expired" \
+	test "$(tcphs_stat "$NS_R" flows_expired)" -ge 2
+ktap_finish
