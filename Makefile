@@ -4,19 +4,31 @@
 # make demo     build, boot, load, real handshakes, print flows and counters
 # make check    every test, in the VM, with a TAP summary
 # make style    checkpatch --strict;  make sparse: make C=1
+# make fuzz     libFuzzer on the parser and state machine (FUZZ_SECONDS=60)
+# make kernel   the KUnit + debug kernel (KASAN, kmemleak, lockdep), cached
 #
 # The first target run installs what it needs (scripts/setup).
 
 TCPHS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tcphs
 export TCPHS_CACHE
 
+# By default, the headers of the kernel the VM boots (unpacked by
+# scripts/setup); KDIR=... on the command line builds for any other tree
+# and needs no set-up.
+ifeq ($(origin KDIR),command line)
+KDEPS :=
+else
+KDEPS := $(TCPHS_CACHE)/release
 KREL = $(shell cat $(TCPHS_CACHE)/release 2>/dev/null)
 KDIR = $(TCPHS_CACHE)/image/$(KREL)/usr/src/linux-headers-$(KREL)
+endif
 KSRC = $(firstword $(wildcard /usr/src/ksrc/linux-source-6.12 $(TCPHS_CACHE)/linux-source-6.12))
 
 SOURCES = $(wildcard module/*.c module/*.h)
 
-.PHONY: all module setup demo check style sparse clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all module install setup demo check style sparse fuzz kernel clean
 
 all: module
 
@@ -26,10 +38,15 @@ $(TCPHS_CACHE)/release:
 setup:
 	scripts/setup
 
-module: $(TCPHS_CACHE)/release
+module: $(KDEPS)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
-sparse: $(TCPHS_CACHE)/release
+# On a real machine: make install KDIR=/lib/modules/$(uname -r)/build
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease)
+
+sparse: $(KDEPS)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
 
 demo: module
@@ -41,6 +58,15 @@ check: module
 style:
 	scripts/style $(SOURCES)
 
+fuzz:
+	$(MAKE) -C fuzz run SECONDS=$(FUZZ_SECONDS)
+
+kernel: $(TCPHS_CACHE)/release
+	scripts/build-kernel
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -f module/*.o module/.*.cmd
+	rm -rf build
+	$(MAKE) -C fuzz clean
+	$(MAKE) -C selftests clean

@@ -15,7 +15,7 @@
 set -u
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TCPHS_KO=$TOP/tcphs.ko
+TCPHS_KO=${TCPHS_KO:-$TOP/tcphs.ko}
 TCPHS_CONN=$TOP/selftests/tcphs_conn
 KSFT_PASS=0
 KSFT_FAIL=1

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: the parser and the state machine, from the very source
+ * files the module builds (module/parse.c, module/fsm.c).
+ *
+ * The input is a sequence of records: one control byte (bit 0: direction,
+ * bit 1: the segment is dropped, as enforce mode would), a length byte, and
+ * that many bytes of TCP header and payload. Each record is parsed; a good
+ * header is stepped through one flow's state machine and, unless dropped,
+ * committed. Invariants that must hold whatever the bytes are asserted.
+ */
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "parse.c"
+#include "fsm.c"
+
+static void check_step(const struct tcphs_hs *before,
+		       const struct tcphs_step *st)
+{
+	assert(st->next < TCPHS_NR_STATES);
+	assert(st->reason < TCPHS_NR_REASONS);
+	/* A wrong segment never moves the flow nor enters the record. */
+	if (st->reason != TCPHS_R_OK && st->reason != TCPHS_R_SYN_DATA) {
+		assert(!st->commit);
+		assert(st->next == before->state);
+	}
+}
+
+static void check_record(const struct tcphs_hs *hs)
+{
+	assert(hs->state < TCPHS_NR_STATES);
+	assert(hs->state != TCPHS_LISTEN);
+	/* Past SYN_SENT, both ISNs are known. */
+	if (hs->state == TCPHS_SYN_RCVD || hs->state == TCPHS_ESTABLISHED) {
+		assert(hs->peer[TCPHS_DIR_ORIG].seen & TCPHS_SEEN_SYN);
+		assert(hs->peer[TCPHS_DIR_REPLY].seen & TCPHS_SEEN_SYN);
+	}
+	if (hs->state == TCPHS_SYN_SENT)
+		assert(hs->peer[TCPHS_DIR_ORIG].seen & TCPHS_SEEN_SYN);
+	assert(hs->peer[0].wscale <= TCPHS_MAX_WSCALE);
+	assert(hs->peer[1].wscale <= TCPHS_MAX_WSCALE);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tcphs_hs hs = { .state = TCPHS_CLOSED };
+	struct tcphs_seg seg;
+	struct tcphs_step st;
+
+	while (size >= 2) {
+		enum tcphs_dir dir = data[0] & 1;
+		bool dropped = data[0] & 2;
+		size_t len = data[1];
+		uint8_t *copy;
+
+		data += 2;
+		size -= 2;
+		if (len > size)
+			len = size;
+		/* An exact-size copy, so ASan sees any read past the end. */
+		copy = malloc(len ? len : 1);
+		memcpy(copy, data, len);
+		if (tcphs_parse_tcp(copy, len > TCPHS_TCP_MAX_HDR ?
+				    TCPHS_TCP_MAX_HDR : len, len, &seg) ==
+		    TCPHS_PARSE_OK) {
+			assert(seg.hdr_len >= TCPHS_TCP_MIN_HDR);
+			assert(seg.hdr_len + seg.payload_len == len);
+			assert(seg.opt.nr_sack <= TCPHS_MAX_SACK);
+			if (hs.state == TCPHS_CLOSED)
+				dir = TCPHS_DIR_ORIG;	/* as the hook does */
+			st = tcphs_fsm_step(&hs, &seg, dir);
+			check_step(&hs, &st);
+			if (!dropped)
+				tcphs_fsm_commit(&hs, &seg, dir, &st);
+			check_record(&hs);
+			if (hs.state == TCPHS_CLOSED)
+				memset(&hs, 0, sizeof(hs));	/* freed */
+		}
+		free(copy);
+		data += len;
+		size -= len;
+	}
+	return 0;
+}
