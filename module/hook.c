@@ -109,6 +109,7 @@ static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	struct tcphs_step st;
 	enum tcphs_dir dir;
 	u8 old_state;
+	bool pass;
 
 	/* Hooks run under rcu_read_lock(): a miss costs no lock. */
 	flow = tcphs_table_find(t, hash, tu, &dir);
@@ -121,7 +122,8 @@ static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	}
 	old_state = flow->hs.state;
 	st = tcphs_fsm_step(&flow->hs, seg, dir);
-	if (tcphs_passes(tn, st.reason)) {
+	pass = tcphs_passes(tn, st.reason);
+	if (pass) {
 		tcphs_fsm_commit(&flow->hs, seg, dir, &st);
 		WRITE_ONCE(flow->last, jiffies);
 		if (flow->hs.state == TCPHS_CLOSED)
@@ -129,7 +131,7 @@ static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	}
 	spin_unlock_bh(lock);
 
-	if (tcphs_passes(tn, st.reason))
+	if (pass)
 		tcphs_count_step(tn, seg, &st, old_state);
 	return st.reason;
 }
@@ -170,7 +172,8 @@ static unsigned int tcphs_segment(struct net *net, struct sk_buff *skb,
 	if (READ_ONCE(tn->cfg.mode) == TCPHS_MODE_OFF)
 		return NF_ACCEPT;
 
-	th = skb_header_pointer(skb, thoff, avail, buf);
+	th = thoff <= skb->len ? skb_header_pointer(skb, thoff, avail, buf) :
+				 NULL;
 	if (!th || tcphs_parse_tcp(th, avail, seg_len, &seg) != TCPHS_PARSE_OK) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_SEGMENTS);
 		reason = TCPHS_R_MALFORMED;
