@@ -25,8 +25,9 @@ leaves() {	# SUITE FILE
 			if (seen && last > indent) { last = indent; next }
 			seen = 1
 			last = indent
-			sub(/^ok [0-9]+ /, "ok " ++n " " suite ": ", line)
-			sub(/^not ok [0-9]+ /, "not ok " ++n " " suite ": ", line)
+			n++
+			sub(/^ok [0-9]+ /, "ok " n " " suite ": ", line)
+			sub(/^not ok [0-9]+ /, "not ok " n " " suite ": ", line)
 			print "# " line
 		}' "$2"
 }

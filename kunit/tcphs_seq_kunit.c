@@ -23,9 +23,12 @@ static const struct seq_case seq_cases[] = {
 	{ "wide across the wrap", 0xfffffff0u, 0x10, true, false },
 	{ "2^31 - 1 apart", 0, HALF - 1, true, false },
 	{ "2^31 - 1 apart, reversed", HALF - 1, 0, false, true },
-	/* RFC 1982: undefined at exactly 2^31; both say before, as before(). */
-	{ "2^31 apart", 0, HALF, true, false },
-	{ "2^31 apart, reversed", HALF, 0, true, false },
+	/*
+	 * RFC 1982 leaves exactly 2^31 undefined; here, as with the kernel's
+	 * before(), each is then both before and after the other.
+	 */
+	{ "2^31 apart", 0, HALF, true, true },
+	{ "2^31 apart, reversed", HALF, 0, true, true },
 	{ "2^31 + 1 apart: the short way round is back", 0, HALF + 1,
 	  false, true },
 	{ "2^31 + 1 apart, reversed", HALF + 1, 0, true, false },

@@ -4,8 +4,8 @@
  *
  * Sequence numbers live on a circle of 2^32. a is before b when the signed
  * 32-bit distance b - a is positive. At a distance of exactly 2^31 the answer
- * is undefined by RFC 1982; here both before(a, b) and before(b, a) are then
- * true, as with the kernel's own before(): callers must never rely on it.
+ * is undefined by RFC 1982; here a is then both before and after b, as with
+ * the kernel's own before(): callers must never rely on either.
  */
 #ifndef _TCPHS_SEQ_H
 #define _TCPHS_SEQ_H

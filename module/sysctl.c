@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * net.tcphs.* : the per-namespace settings. Documentation/admin-guide.rst
- * describes each. Numbers go through proc_dointvec_minmax(), which refuses
- * junk and out-of-range values with EINVAL and leaves the value alone; the
- * mode is a word. The sysctl core lets only CAP_NET_ADMIN over the
- * namespace's owning user namespace write.
+ * describes each. A write holds exactly one value, a number in its range or
+ * a mode's name, and an optional newline; anything else is EINVAL and
+ * leaves the setting alone. The sysctl core lets only CAP_NET_ADMIN over
+ * the namespace's owning user namespace write.
  */
 #include <linux/sysctl.h>
 #include <linux/string.h>
@@ -49,28 +49,60 @@ void tcphs_cfg_defaults(struct tcphs_cfg *cfg, unsigned int nbuckets)
 	cfg->timeout_close = 60;
 }
 
+/*
+ * Copy a write into @word: one write at offset 0, shorter than @size, with
+ * no NUL inside. proc_dostring() and proc_dointvec() would instead take the
+ * first line or the first number and drop the rest, or take an empty write
+ * as no change; here all of that is EINVAL.
+ */
+static int tcphs_sysctl_copy(char *word, size_t size, const void *buffer,
+			     size_t len, loff_t pos)
+{
+	if (pos || !len || len >= size)
+		return -EINVAL;
+	memcpy(word, buffer, len);
+	word[len] = '\0';
+	return strlen(word) == len ? 0 : -EINVAL;
+}
+
+/* A mode, by name; one trailing newline is allowed. */
 static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
 			     void *buffer, size_t *lenp, loff_t *ppos)
 {
 	int *mode = table->data;
 	char word[16];
 	struct ctl_table tmp = { .data = word, .maxlen = sizeof(word) };
-	int ret, m;
+	int m;
 
 	if (!write) {
 		strscpy(word, tcphs_mode_names[READ_ONCE(*mode)]);
 		return proc_dostring(&tmp, 0, buffer, lenp, ppos);
 	}
-	/* One whole word in one write: no appending, no truncation. */
-	if (*ppos || *lenp >= sizeof(word))
+	if (tcphs_sysctl_copy(word, sizeof(word), buffer, *lenp, *ppos))
 		return -EINVAL;
-	ret = proc_dostring(&tmp, 1, buffer, lenp, ppos);
-	if (ret)
-		return ret;
 	m = sysfs_match_string(tcphs_mode_names, word);
 	if (m < 0)
 		return -EINVAL;
 	WRITE_ONCE(*mode, m);
+	*ppos += *lenp;
+	return 0;
+}
+
+/* One decimal integer in [*extra1, *extra2]; one trailing newline. */
+static int tcphs_sysctl_int(const struct ctl_table *table, int write,
+			    void *buffer, size_t *lenp, loff_t *ppos)
+{
+	const int *lo = table->extra1, *hi = table->extra2;
+	char num[16];
+	int val;
+
+	if (!write)
+		return proc_dointvec(table, write, buffer, lenp, ppos);
+	if (tcphs_sysctl_copy(num, sizeof(num), buffer, *lenp, *ppos) ||
+	    kstrtoint(num, 10, &val) || val < *lo || val > *hi)
+		return -EINVAL;
+	WRITE_ONCE(*(int *)table->data, val);
+	*ppos += *lenp;
 	return 0;
 }
 
@@ -79,7 +111,7 @@ static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
 	.data		= (void *)offsetof(struct tcphs_cfg, name),		\
 	.maxlen		= sizeof(int),					\
 	.mode		= 0644,						\
-	.proc_handler	= proc_dointvec_minmax,				\
+	.proc_handler	= tcphs_sysctl_int,				\
 	.extra1		= (lo),						\
 	.extra2		= (hi),						\
 }

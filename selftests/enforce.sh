@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Enforce mode: each drop reason, crafted with scapy from the client and the
+# server namespaces, is dropped by the router in enforce mode (it never
+# reaches the peer, the reason's counter and dropped go up) and passed in
+# track mode (the reason is counted, the segment arrives). Correct
+# handshakes (retransmitted SYN and SYN-ACK, simultaneous open, data on the
+# third ACK, an in-window RST) pass in enforce mode with no drop.
+
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+BASE=20000
+
+trap 'topo_down; tcphs_unload' EXIT
+ktap_header
+$PY -c 'import scapy.all' 2>/dev/null || skip_all "python3-scapy missing"
+tcphs_unload
+tcphs_load
+topo_up
+
+# The endpoints count, then drop, what arrives on the crafted ports, so
+# their own stacks never answer; tcphs's hook runs before this chain.
+for ns in "$NS_C" "$NS_S"; do
+	ip netns exec "$ns" nft -f - <<-EOT
+	table inet t {
+		chain in {
+			type filter hook input priority 0;
+		}
+	}
+	EOT
+done
+# The crafted flows run from client port 40000 to server port BASE + i.
+rules() {	# sport|dport
+	local port
+
+	for port in $(seq $BASE $((BASE + 399))); do
+		echo "add rule inet t in tcp $1 $port counter drop"
+	done
+}
+rules sport | c nft -f -
+rules dport | s nft -f -
+
+arrived() {	# NETNS PORT
+	ip netns exec "$1" nft list chain inet t in |
+		awk -v p="$2" '$3 == p { print $6; exit }'
+}
+
+# run MODE FAMILY BASE_PORT: every scenario once, then a check of each.
+run() {
+	local mode=$1 fam=$2 base=$3 caddr saddr name port side before
+	local ns want got
+
+	if [ "$fam" = ipv4 ]; then caddr=$C4 saddr=$S4; else caddr=$C6 saddr=$S6; fi
+	r sysctl -qw net.tcphs.mode="$mode"
+	$PY "$TOP/selftests/tcphs_craft.py" "$NS_C" "$NS_S" "$caddr" "$saddr" \
+		"$base" >/tmp/tcphs-craft.out || {
+		ktap_not_ok "$mode $fam: crafting failed"
+		return
+	}
+	while read -r name port side before; do
+		[ "$side" = client ] && ns=$NS_C || ns=$NS_S
+		want=$before
+		case $mode:$name in
+		track:* | *:good_* | *:syn_on_established) want=$((before + 1)) ;;
+		esac
+		got=$(arrived "$ns" "$port")
+		check_eq "$mode $fam $name: $((want - before)) last segment to the $side" \
+			"$want" "$got"
+	done </tmp/tcphs-craft.out
+}
+
+reason_sum() {
+	local r total=0
+
+	for r in bad_flags synack_no_syn synack_bad_ack ack_bad \
+		 rst_out_of_window rst_synsent_bad_ack syn_data malformed; do
+		total=$((total + $(tcphs_stat "$NS_R" "$r")))
+	done
+	echo "$total"
+}
+
+run enforce ipv4 $BASE
+run enforce ipv6 $((BASE + 100))
+check_eq "enforce: router dropped one segment per bad scenario" 16 \
+	"$(tcphs_stat "$NS_R" dropped)"
+check_eq "enforce: each drop has its reason" 16 "$(reason_sum)"
+for r in bad_flags synack_no_syn synack_bad_ack ack_bad rst_out_of_window \
+	 rst_synsent_bad_ack syn_data malformed syn_on_established; do
+	check_eq "enforce: $r counted once per family" 2 \
+		"$(tcphs_stat "$NS_R" "$r")"
+done
+
+run track ipv4 $((BASE + 200))
+run track ipv6 $((BASE + 300))
+check_eq "track: the router dropped nothing more" 16 \
+	"$(tcphs_stat "$NS_R" dropped)"
+check_eq "track: would-drop reasons counted again" 32 "$(reason_sum)"
+
+# Real handshakes through an enforcing router: zero drops.
+r sysctl -qw net.tcphs.mode=enforce
+server_start 8000
+check "enforce: 20 IPv4 connections" c "$TCPHS_CONN" connect $S4 8000 20
+check "enforce: 20 IPv6 connections" c "$TCPHS_CONN" connect $S6 8000 20
+check_eq "enforce: real traffic dropped nothing" 16 \
+	"$(tcphs_stat "$NS_R" dropped)"
+ktap_finish
