@@ -58,7 +58,7 @@ static void parse_syn_options_test(struct kunit *test)
 static void parse_sack_blocks_test(struct kunit *test)
 {
 	static const u8 h[] = {
-		HDR(11, TCPHS_ACK),
+		HDR(14, TCPHS_ACK),
 		0x01, 0x01,
 		0x05, 0x22,					/* 4 blocks */
 		0, 0, 0, 1, 0, 0, 0, 2,

@@ -14,6 +14,8 @@ ktap_header
 tcphs_unload
 tcphs_load
 topo_up
+# Keep closed flows for the whole test, however slow the kernel (KASAN).
+tcphs_sysctl_all timeout_close 3600
 server_start 8000
 
 check "$N IPv4 connections" c "$TCPHS_CONN" connect $S4 8000 $N
