@@ -413,6 +413,34 @@ static void fsm_syn_data_test(struct kunit *test)
 	expect_step(test, hs_in(SS, false), seg, R, SR, TCPHS_R_SYN_DATA, 0);
 }
 
+/* RFC 7413 4.2: the SYN-ACK may acknowledge the data of a Fast Open SYN. */
+static void fsm_fastopen_test(struct kunit *test)
+{
+	struct tcphs_hs hs = {};
+	struct tcphs_seg seg = seg_for(SYN, O);
+	struct tcphs_step st;
+
+	seg.payload_len = 10;
+	seg.opt.present = TCPHS_OPT_FASTOPEN;
+	st = tcphs_fsm_step(&hs, &seg, O);
+	KUNIT_EXPECT_EQ(test, st.reason, OK);
+	tcphs_fsm_commit(&hs, &seg, O, &st);
+	KUNIT_EXPECT_EQ(test, hs.peer[O].syn_data, 10);
+
+	seg = seg_for(SYNACK, R);
+	seg.ack = ISN_C + 1 + 10;		/* all the data taken */
+	expect_step(test, hs, seg, R, SR, OK, 0);
+	seg.ack = ISN_C + 1;			/* none of it */
+	expect_step(test, hs, seg, R, SR, OK, 0);
+	seg.ack = ISN_C + 1 + 11;		/* more than was sent */
+	expect_step(test, hs, seg, R, SS, TCPHS_R_SYNACK_BAD_ACK, 0);
+	seg.ack = ISN_C;
+	expect_step(test, hs, seg, R, SS, TCPHS_R_SYNACK_BAD_ACK, 0);
+	seg = seg_for(RST, R);
+	seg.ack = ISN_C + 1 + 10;		/* a RST may ack it too */
+	expect_step(test, hs, seg, R, CL, OK, 0);
+}
+
 static void fsm_commit_test(struct kunit *test)
 {
 	struct tcphs_hs hs = {};
@@ -502,6 +530,7 @@ static struct kunit_case tcphs_fsm_cases[] = {
 	KUNIT_CASE(fsm_port_reuse_test),
 	KUNIT_CASE(fsm_simultaneous_test),
 	KUNIT_CASE(fsm_syn_data_test),
+	KUNIT_CASE(fsm_fastopen_test),
 	KUNIT_CASE(fsm_commit_test),
 	KUNIT_CASE(fsm_no_wscale_test),
 	KUNIT_CASE(fsm_names_test),

@@ -39,6 +39,7 @@ static inline u32 get_unaligned_be32(const void *p)
 }
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define U16_MAX 0xffff
 #endif /* __KERNEL__ */
 
 #endif /* _TCPHS_COMPAT_H */

@@ -147,14 +147,18 @@ static enum tcphs_dir tcphs_other(enum tcphs_dir dir)
 	return dir == TCPHS_DIR_ORIG ? TCPHS_DIR_REPLY : TCPHS_DIR_ORIG;
 }
 
-/* Does this segment acknowledge the SYN the other side sent? */
+/*
+ * Does this segment acknowledge the SYN the other side sent? Its ack is
+ * ISN + 1, or, when that SYN carried data (Fast Open, RFC 7413 section 4.2),
+ * may also cover any of that data.
+ */
 static bool tcphs_acks_syn(const struct tcphs_hs *hs,
 			   const struct tcphs_seg *seg, enum tcphs_dir dir)
 {
 	const struct tcphs_peer *other = &hs->peer[tcphs_other(dir)];
 
 	return (seg->flags & TCPHS_ACK) && (other->seen & TCPHS_SEEN_SYN) &&
-	       seg->ack == other->isn + 1;
+	       seg->ack - (other->isn + 1) <= other->syn_data;
 }
 
 static bool tcphs_simultaneous(const struct tcphs_hs *hs)
@@ -322,6 +326,8 @@ static void tcphs_peer_take(struct tcphs_hs *hs, const struct tcphs_seg *seg,
 
 	if (seg->flags & TCPHS_SYN) {
 		p->isn = seg->seq;
+		p->syn_data = seg->payload_len < U16_MAX ?
+			      seg->payload_len : U16_MAX;
 		p->seen |= TCPHS_SEEN_SYN;
 		if (seg->opt.present & TCPHS_OPT_WSCALE) {
 			p->wscale = seg->opt.wscale;

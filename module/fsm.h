@@ -75,6 +75,7 @@ struct tcphs_peer {
 	u32 win;	/* its last window, scaled: its RCV.WND */
 	u8 wscale;	/* the shift it asked for in its SYN */
 	u8 seen;	/* TCPHS_SEEN_* */
+	u16 syn_data;	/* payload its SYN carried (Fast Open) */
 };
 
 #define TCPHS_SEEN_SYN		0x01	/* isn is valid */

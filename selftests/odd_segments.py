@@ -1,17 +1,21 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Send odd TCP segments to DST:PORT, one of each; print how many were sent.
+"""Send odd TCP segments to DST:PORT, one of each; print how many of them
+the receiver's "tcp dport PORT" counter must see.
 
 Usage: odd_segments.py DST PORT
 
-Each segment is one a correct peer never sends, or one with odd options;
-track mode must let every one of them through untouched.
+Each segment is one a correct peer never sends, or one with odd options,
+IPv6 extension headers or fragments; track mode must let every one of them
+through untouched.
 """
 import sys
 
 import socket
 
-from scapy.all import IP, IPv6, TCP, Raw, conf
+from scapy.all import IP, IPv6, TCP, Raw, conf, fragment, fragment6
+from scapy.layers.inet6 import (IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
+                                IPv6ExtHdrHopByHop)
 
 conf.verb = 0
 
@@ -54,6 +58,21 @@ def segments(port):
               options=[(34, b"\x11" * 8)]) / Raw(b"hello")
 
 
+def network_oddities(ip, port):
+    """Packets whose oddity is below TCP; each counts once at the server."""
+    # Fast Open data, so that only the network layer is odd here.
+    syn = TCP(sport=41000, dport=port, flags="S", seq=7000,
+              options=[(34, b"")]) / Raw(b"x" * 64)
+    if isinstance(ip, IPv6):
+        # Hop-by-hop and destination options before TCP: tracked as usual.
+        yield [ip / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt() / syn]
+        # A SYN in two fragments: only the first has a TCP header.
+        yield fragment6(ip / IPv6ExtHdrFragment() / syn, 80)
+    else:
+        # A SYN in fragments: the server reassembles it before counting.
+        yield fragment(ip / syn, 24)
+
+
 def main():
     dst, port = sys.argv[1], int(sys.argv[2])
     family = socket.AF_INET6 if ":" in dst else socket.AF_INET
@@ -66,6 +85,10 @@ def main():
     n = 0
     for seg in segments(port):
         sock.sendto(bytes(ip / seg), (dst, 0))
+        n += 1
+    for packets in network_oddities(ip, port):
+        for pkt in packets:
+            sock.sendto(bytes(pkt), (dst, 0))
         n += 1
     print(n)
 

@@ -10,13 +10,20 @@
  *   tcphs_conn hold ADDR PORT COUNT
  *	open COUNT connections, print "held COUNT", keep them until
  *	stdin reaches EOF, then check each still carries a byte
+ *   tcphs_conn fastopen ADDR PORT COUNT
+ *	as connect, but the byte goes out with the SYN (MSG_FASTOPEN) once
+ *	the kernel holds a Fast Open cookie for the server
  *
+ * The listener accepts Fast Open (TCP_FASTOPEN); whether a connection used
+ * it is the kernel's choice (net.ipv4.tcp_fastopen).
  * ADDR is an IPv4 or IPv6 literal.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +64,11 @@ static void drain(int fd)
 
 static int do_listen(const struct sockaddr_storage *ss, socklen_t len)
 {
-	int one = 1, fd, c;
+	int one = 1, qlen = 64, fd, c;
 
 	fd = socket(ss->ss_family, SOCK_STREAM, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &qlen, sizeof(qlen)) ||
 	    bind(fd, (const struct sockaddr *)ss, len) || listen(fd, 1024)) {
 		perror("tcphs_conn: listen");
 		return 1;
@@ -97,17 +105,36 @@ static int connect_one(const struct sockaddr_storage *ss, socklen_t len)
 	return fd;
 }
 
+/* Connect and send one byte, with the SYN if @fastopen and a cookie. */
+static int open_and_send(const struct sockaddr_storage *ss, socklen_t len,
+			 bool fastopen)
+{
+	int fd;
+
+	if (!fastopen) {
+		fd = connect_one(ss, len);
+		if (fd < 0 || write(fd, "x", 1) != 1)
+			return -1;
+		return fd;
+	}
+	fd = socket(ss->ss_family, SOCK_STREAM, 0);
+	if (fd < 0 || sendto(fd, "x", 1, MSG_FASTOPEN,
+			     (const struct sockaddr *)ss, len) != 1) {
+		perror("tcphs_conn: sendto(MSG_FASTOPEN)");
+		return -1;
+	}
+	return fd;
+}
+
 static int do_connect(const struct sockaddr_storage *ss, socklen_t len,
-		      int count)
+		      int count, bool fastopen)
 {
 	int i, fd;
 
 	for (i = 0; i < count; i++) {
-		fd = connect_one(ss, len);
-		if (fd < 0)
-			return 1;
-		if (write(fd, "x", 1) != 1 || shutdown(fd, SHUT_WR)) {
-			perror("tcphs_conn: write");
+		fd = open_and_send(ss, len, fastopen);
+		if (fd < 0 || shutdown(fd, SHUT_WR)) {
+			perror("tcphs_conn: connect");
 			return 1;
 		}
 		drain(fd);
@@ -147,13 +174,15 @@ int main(int argc, char **argv)
 	int count = argc > 4 ? atoi(argv[4]) : 1;
 
 	if (argc < 4 || addr_parse(argv[2], argv[3], &ss, &len)) {
-		fprintf(stderr, "usage: tcphs_conn listen|connect|hold ADDR PORT [COUNT]\n");
+		fprintf(stderr, "usage: tcphs_conn listen|connect|fastopen|hold ADDR PORT [COUNT]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "listen"))
 		return do_listen(&ss, len);
 	if (!strcmp(argv[1], "connect"))
-		return do_connect(&ss, len, count);
+		return do_connect(&ss, len, count, false);
+	if (!strcmp(argv[1], "fastopen"))
+		return do_connect(&ss, len, count, true);
 	if (!strcmp(argv[1], "hold"))
 		return do_hold(&ss, len, count);
 	fprintf(stderr, "tcphs_conn: unknown command %s\n", argv[1]);
