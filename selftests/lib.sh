@@ -195,10 +195,9 @@ topo_down() {
 	local ns
 
 	for ns in "$NS_C" "$NS_R" "$NS_S"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || :
+		ip netns del "$ns" 2>/dev/null || :
 	done
-	return 0
 }
 
 # server_start PORT: a dual-stack listener in the server namespace.
