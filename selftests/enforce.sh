@@ -16,23 +16,14 @@ BASE=20000
 
 trap 'topo_down; tcphs_unload' EXIT
 ktap_header
-$PY -c 'import scapy.all' 2>/dev/null || skip_all "python3-scapy missing"
+require_scapy
 tcphs_unload
 tcphs_load
 topo_up
 
 # The endpoints count, then drop, what arrives on the crafted ports, so
-# their own stacks never answer; tcphs's hook runs before this chain.
-for ns in "$NS_C" "$NS_S"; do
-	ip netns exec "$ns" nft -f - <<-EOT
-	table inet t {
-		chain in {
-			type filter hook input priority 0;
-		}
-	}
-	EOT
-done
-# The crafted flows run from client port 40000 to server port BASE + i.
+# their own stacks never answer; tcphs's hook runs before this chain. The
+# crafted flows run from client port 40000 to server port BASE + i.
 rules() {	# sport|dport
 	local port
 
@@ -40,6 +31,8 @@ rules() {	# sport|dport
 		echo "add rule inet t in tcp $1 $port counter drop"
 	done
 }
+input_chain "$NS_C"
+input_chain "$NS_S"
 rules sport | c nft -f -
 rules dport | s nft -f -
 

@@ -200,6 +200,30 @@ topo_down() {
 	done
 }
 
+# input_chain NETNS: an nftables input chain, inet t in, in NETNS. It runs
+# after tcphs's PRE_ROUTING hook: what it counts is what tcphs let through
+# to the host. Adding it again is harmless.
+input_chain() {
+	ip netns exec "$1" nft add table inet t
+	ip netns exec "$1" nft add chain inet t in \
+		'{ type filter hook input priority 0; }'
+}
+
+# input_rule NETNS RULE...: add RULE to that chain.
+input_rule() {
+	local ns=$1
+
+	shift
+	input_chain "$ns"
+	ip netns exec "$ns" nft add rule inet t in "$@"
+}
+
+# require_scapy: skip the whole test without python3-scapy.
+require_scapy() {
+	/usr/bin/python3 -c 'import scapy.all' 2>/dev/null ||
+		skip_all "python3-scapy missing"
+}
+
 # server_start PORT: a dual-stack listener in the server namespace.
 server_start() {
 	s "$TCPHS_CONN" listen :: "$1" &

@@ -29,9 +29,7 @@ check_eq "server table holds 20 established flows" 20 \
 	"$(tcphs_flows "$NS_S" ESTABLISHED)"
 
 # A half-open flow too: a SYN the server never answers.
-s nft add table inet t
-s nft add chain inet t in '{ type filter hook input priority 0; }'
-s nft add rule inet t in tcp dport 7001 drop
+input_rule "$NS_S" tcp dport 7001 drop
 c timeout 1 "$TCPHS_CONN" connect $S4 7001 1 2>/dev/null
 check_eq "half-open flow in the router" 1 "$(tcphs_flows "$NS_R" 'SYN_SENT')"
 

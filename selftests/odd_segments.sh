@@ -11,16 +11,14 @@ PY=/usr/bin/python3
 
 trap 'topo_down; tcphs_unload' EXIT
 ktap_header
-$PY -c 'import scapy.all' 2>/dev/null || skip_all "python3-scapy missing"
+require_scapy
 tcphs_unload
 tcphs_load
 topo_up
 
 # Count, in the server, what arrives after tcphs's own hook.
-s nft add table inet t
-s nft add chain inet t in '{ type filter hook input priority 0; }'
-s nft add rule inet t in ip saddr $C4 tcp dport 7777 counter
-s nft add rule inet t in ip6 saddr $C6 tcp dport 7777 counter
+input_rule "$NS_S" ip saddr $C4 tcp dport 7777 counter
+input_rule "$NS_S" ip6 saddr $C6 tcp dport 7777 counter
 
 arrived() {	# FAMILY: packets the server's counter saw
 	s nft list chain inet t in | awk -v f="$1" \

@@ -33,9 +33,7 @@ done
 # GC reads the timeouts on each pass, so shortening them now applies to
 # flows already there (and a slow kernel cannot expire one before it is
 # seen).
-s nft add table inet t
-s nft add chain inet t in '{ type filter hook input priority 0; }'
-s nft add rule inet t in tcp dport 9001 drop
+input_rule "$NS_S" tcp dport 9001 drop
 c timeout 0.5 "$TCPHS_CONN" connect $S4 9001 1 2>/dev/null
 check_eq "router: the SYN made a SYN_SENT flow" 1 \
 	"$(tcphs_flows "$NS_R" ":9001 SYN_SENT")"
@@ -49,9 +47,7 @@ done
 
 # A SYN-ACK the client never gets: SYN_RCVD, then gone.
 server_start 9002
-c nft add table inet t
-c nft add chain inet t in '{ type filter hook input priority 0; }'
-c nft add rule inet t in tcp sport 9002 drop
+input_rule "$NS_C" tcp sport 9002 drop
 c timeout 0.5 "$TCPHS_CONN" connect $S4 9002 1 2>/dev/null
 check_eq "router: the SYN-ACK made a SYN_RCVD flow" 1 \
 	"$(tcphs_flows "$NS_R" ":9002 SYN_RCVD")"
