@@ -28,7 +28,7 @@ SOURCES = $(wildcard module/*.c module/*.h)
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all module install setup demo check style sparse fuzz kernel clean
+.PHONY: all module install helpers setup demo check style sparse fuzz kernel clean
 
 all: module
 
@@ -49,10 +49,14 @@ install: module
 sparse: $(KDEPS)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
 
-demo: module
+# The selftests' helper programs (tcphs_conn), built on the host.
+helpers:
+	$(MAKE) -C selftests
+
+demo: module helpers
 	scripts/demo
 
-check: module
+check: module helpers
 	scripts/check
 
 style:
