@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The pure core of tcphs (seq.h, parse.c, fsm.c) includes only this header,
- * so the same source builds into the module, into the KUnit suites and into
- * the userspace fuzzer and micro-benchmark. In the kernel it is the usual
+ * The pure core of tcphs (seq.h, parse.c, fsm.c, isn.c, cookie.c) includes
+ * only this header, so the same source builds into the module, into the
+ * KUnit suites and into the userspace fuzzer and micro-benchmark. In the kernel it is the usual
  * headers; in userspace a handful of definitions stand in for them.
  */
 #ifndef _TCPHS_COMPAT_H
@@ -13,6 +13,8 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
+#include <linux/math64.h>
+#include <linux/siphash.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,6 +25,11 @@ typedef unsigned short u16;
 typedef unsigned int u32;
 typedef unsigned long long u64;
 typedef int s32;
+typedef unsigned short __be16;
+typedef unsigned int __be32;
+
+#define __force
+#define div_u64(n, d)	((u64)(n) / (d))
 
 static inline u16 get_unaligned_be16(const void *p)
 {
@@ -40,6 +47,59 @@ static inline u32 get_unaligned_be32(const void *p)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define U16_MAX 0xffff
+
+/* SipHash-2-4 with a 64-bit result, as lib/siphash.c computes it. */
+typedef struct {
+	u64 key[2];
+} siphash_key_t;
+
+#define TCPHS_ROTL64(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
+
+static inline void tcphs_sipround(u64 v[4])
+{
+	v[0] += v[1];
+	v[1] = TCPHS_ROTL64(v[1], 13) ^ v[0];
+	v[0] = TCPHS_ROTL64(v[0], 32);
+	v[2] += v[3];
+	v[3] = TCPHS_ROTL64(v[3], 16) ^ v[2];
+	v[0] += v[3];
+	v[3] = TCPHS_ROTL64(v[3], 21) ^ v[0];
+	v[2] += v[1];
+	v[1] = TCPHS_ROTL64(v[1], 17) ^ v[2];
+	v[2] = TCPHS_ROTL64(v[2], 32);
+}
+
+static inline u64 siphash(const void *data, size_t len,
+			  const siphash_key_t *key)
+{
+	const u8 *p = data;
+	u64 v[4] = {
+		0x736f6d6570736575ULL ^ key->key[0],
+		0x646f72616e646f6dULL ^ key->key[1],
+		0x6c7967656e657261ULL ^ key->key[0],
+		0x7465646279746573ULL ^ key->key[1],
+	};
+	u64 m, b = (u64)len << 56;
+	size_t i, left = len & 7;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&m, p + i, 8);	/* little-endian hosts only */
+		v[3] ^= m;
+		tcphs_sipround(v);
+		tcphs_sipround(v);
+		v[0] ^= m;
+	}
+	while (left--)
+		b |= (u64)p[i + left] << (8 * left);
+	v[3] ^= b;
+	tcphs_sipround(v);
+	tcphs_sipround(v);
+	v[0] ^= b;
+	v[2] ^= 0xff;
+	for (i = 0; i < 4; i++)
+		tcphs_sipround(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
 #endif /* __KERNEL__ */
 
 #endif /* _TCPHS_COMPAT_H */
