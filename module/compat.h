@@ -49,24 +49,29 @@ static inline u32 get_unaligned_be32(const void *p)
 #define U16_MAX 0xffff
 
 /* SipHash-2-4 with a 64-bit result, as lib/siphash.c computes it. */
-typedef struct {
+struct tcphs_siphash_key {
 	u64 key[2];
-} siphash_key_t;
+};
 
-#define TCPHS_ROTL64(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
+#define siphash_key_t struct tcphs_siphash_key
+
+static inline u64 rol64(u64 word, unsigned int shift)
+{
+	return (word << shift) | (word >> (64 - shift));
+}
 
 static inline void tcphs_sipround(u64 v[4])
 {
 	v[0] += v[1];
-	v[1] = TCPHS_ROTL64(v[1], 13) ^ v[0];
-	v[0] = TCPHS_ROTL64(v[0], 32);
+	v[1] = rol64(v[1], 13) ^ v[0];
+	v[0] = rol64(v[0], 32);
 	v[2] += v[3];
-	v[3] = TCPHS_ROTL64(v[3], 16) ^ v[2];
+	v[3] = rol64(v[3], 16) ^ v[2];
 	v[0] += v[3];
-	v[3] = TCPHS_ROTL64(v[3], 21) ^ v[0];
+	v[3] = rol64(v[3], 21) ^ v[0];
 	v[2] += v[1];
-	v[1] = TCPHS_ROTL64(v[1], 17) ^ v[2];
-	v[2] = TCPHS_ROTL64(v[2], 32);
+	v[1] = rol64(v[1], 17) ^ v[2];
+	v[2] = rol64(v[2], 32);
 }
 
 static inline u64 siphash(const void *data, size_t len,

@@ -34,7 +34,7 @@ static bool tcphs_reason_drops(u8 reason)
 
 static bool tcphs_passes(const struct tcphs_net *tn, u8 reason)
 {
-	return READ_ONCE(tn->cfg.mode) != TCPHS_MODE_ENFORCE ||
+	return READ_ONCE(tn->cfg.mode) < TCPHS_MODE_ENFORCE ||
 	       !tcphs_reason_drops(reason);
 }
 
@@ -157,19 +157,41 @@ static void tcphs_count_flags(struct tcphs_net *tn, u8 flags)
 	}
 }
 
-/* Everything after the network header: shared by both families. */
-static unsigned int tcphs_segment(struct net *net, struct sk_buff *skb,
-				  unsigned int thoff, struct tcphs_tuple *tu)
+/* Proxy mode's part, for a segment that parsed. */
+static int tcphs_proxy_step(struct tcphs_net *tn, struct sk_buff *skb,
+			    unsigned int thoff, const struct tcphs_tuple *tu,
+			    struct tcphs_seg *seg,
+			    const struct nf_hook_state *state)
 {
-	struct tcphs_net *tn = tcphs_pernet(net);
+	struct tcphs_pkt p = {
+		.skb = skb,
+		.thoff = thoff,
+		.tu = tu,
+		.seg = seg,
+		.state = state,
+	};
+
+	if (READ_ONCE(tn->cfg.mode) != TCPHS_MODE_PROXY)
+		return TCPHS_PX_TRACK;
+	return tcphs_proxy_segment(tn, &p);
+}
+
+/* Everything after the network header: shared by both families. */
+static unsigned int tcphs_segment(struct sk_buff *skb, unsigned int thoff,
+				  struct tcphs_tuple *tu,
+				  const struct nf_hook_state *state)
+{
+	struct tcphs_net *tn = tcphs_pernet(state->net);
 	unsigned int seg_len = skb->len - thoff;
 	unsigned int avail = min_t(unsigned int, seg_len, TCPHS_TCP_MAX_HDR);
 	u8 buf[TCPHS_TCP_MAX_HDR];
 	struct tcphs_seg seg;
 	const u8 *th;
+	int verdict;
 	u8 reason;
 
-	if (READ_ONCE(tn->cfg.mode) == TCPHS_MODE_OFF)
+	if (READ_ONCE(tn->cfg.mode) == TCPHS_MODE_OFF ||
+	    tcphs_proxy_own(state->net))
 		return NF_ACCEPT;
 
 	th = thoff <= skb->len ? skb_header_pointer(skb, thoff, avail, buf) :
@@ -181,6 +203,9 @@ static unsigned int tcphs_segment(struct net *net, struct sk_buff *skb,
 		tcphs_count_flags(tn, seg.flags);
 		tu->sport = htons(seg.sport);
 		tu->dport = htons(seg.dport);
+		verdict = tcphs_proxy_step(tn, skb, thoff, tu, &seg, state);
+		if (verdict != TCPHS_PX_TRACK)
+			return verdict;
 		reason = tcphs_track(tn, tu, &seg);
 	}
 	if (reason == TCPHS_R_OK)
@@ -211,7 +236,7 @@ static unsigned int tcphs_ipv4(void *priv, struct sk_buff *skb,
 	tu.family = NFPROTO_IPV4;
 	tu.saddr.ip = iph->saddr;
 	tu.daddr.ip = iph->daddr;
-	return tcphs_segment(state->net, skb, ip_hdrlen(skb), &tu);
+	return tcphs_segment(skb, ip_hdrlen(skb), &tu, state);
 }
 
 static unsigned int tcphs_ipv6(void *priv, struct sk_buff *skb,
@@ -233,7 +258,7 @@ static unsigned int tcphs_ipv6(void *priv, struct sk_buff *skb,
 	tu.family = NFPROTO_IPV6;
 	tu.saddr.in6 = ip6h->saddr;
 	tu.daddr.in6 = ip6h->daddr;
-	return tcphs_segment(state->net, skb, thoff, &tu);
+	return tcphs_segment(skb, thoff, &tu, state);
 }
 
 static const struct nf_hook_ops tcphs_hook_ops[] = {

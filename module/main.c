@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 
 #include "hook.h"
 #include "sysctl.h"
@@ -19,6 +20,10 @@ unsigned int tcphs_net_id __read_mostly;
 static unsigned int buckets;
 module_param(buckets, uint, 0444);
 MODULE_PARM_DESC(buckets, "flow table buckets per namespace (0: from RAM)");
+
+bool tcphs_test_mode __read_mostly;
+module_param_named(test_mode, tcphs_test_mode, bool, 0444);
+MODULE_PARM_DESC(test_mode, "allow isn_policy=fixed (tests only)");
 
 /* How often the GC walks a namespace's table. */
 #define TCPHS_GC_INTERVAL	HZ
@@ -49,13 +54,22 @@ static void tcphs_gc_work(struct work_struct *work)
 {
 	struct tcphs_net *tn = container_of(to_delayed_work(work),
 					    struct tcphs_net, gc_work);
-	struct tcphs_gc_result res = {};
+	struct tcphs_gc_result res = {
+		.out = tn->gc_out,
+		.max_out = TCPHS_GC_OUT,
+	};
 	struct tcphs_timeouts to;
 
 	tcphs_timeouts(&tn->cfg, &to);
 	tcphs_table_gc(&tn->table, &to, &res);
 	tcphs_stat_add(tn->stats, TCPHS_STAT_FLOWS_EXPIRED, res.expired);
 	tcphs_stat_add(tn->stats, TCPHS_STAT_FLOWS_CLOSED, res.closed);
+	tcphs_stat_add(tn->stats, TCPHS_STAT_PROXY_SYN_RETRANS,
+		       res.proxy_retrans);
+	tcphs_stat_add(tn->stats, TCPHS_STAT_PROXY_TIMEOUT, res.proxy_timeout);
+	rcu_read_lock();
+	tcphs_proxy_send(tn, res.out, res.nr_out);
+	rcu_read_unlock();
 	queue_delayed_work(system_power_efficient_wq, &tn->gc_work,
 			   TCPHS_GC_INTERVAL);
 }
@@ -66,16 +80,21 @@ static int __net_init tcphs_net_init(struct net *net)
 	unsigned int nbuckets = buckets ?: tcphs_default_buckets();
 	int err;
 
+	tn->net = net;
+	tn->gc_out = kcalloc(TCPHS_GC_OUT, sizeof(*tn->gc_out), GFP_KERNEL);
 	tn->stats = alloc_percpu(struct tcphs_stats);
-	if (!tn->stats)
-		return -ENOMEM;
+	err = -ENOMEM;
+	if (!tn->stats || !tn->gc_out)
+		goto err_stats;
 	err = tcphs_table_init(&tn->table, nbuckets);
 	if (err)
 		goto err_stats;
-	tcphs_cfg_defaults(&tn->cfg, tn->table.mask + 1);
-	err = tcphs_sysctl_init(net);
+	err = tcphs_cfg_init(&tn->cfg, tn->table.mask + 1);
 	if (err)
 		goto err_table;
+	err = tcphs_sysctl_init(net);
+	if (err)
+		goto err_cfg;
 	err = tcphs_proc_init(net);
 	if (err)
 		goto err_sysctl;
@@ -91,10 +110,13 @@ err_proc:
 	tcphs_proc_exit(net);
 err_sysctl:
 	tcphs_sysctl_exit(net);
+err_cfg:
+	tcphs_cfg_exit(&tn->cfg);
 err_table:
 	tcphs_table_destroy(&tn->table);
 err_stats:
 	free_percpu(tn->stats);
+	kfree(tn->gc_out);
 	return err;
 }
 
@@ -108,7 +130,9 @@ static void __net_exit tcphs_net_exit(struct net *net)
 	tcphs_proc_exit(net);
 	tcphs_sysctl_exit(net);
 	tcphs_table_destroy(&tn->table);
+	tcphs_cfg_exit(&tn->cfg);
 	free_percpu(tn->stats);
+	kfree(tn->gc_out);
 }
 
 static struct pernet_operations tcphs_net_ops = {

@@ -37,6 +37,18 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_RESTARTS]		= "restarts",
 	[TCPHS_STAT_SIMULTANEOUS]	= "simultaneous",
 	[TCPHS_STAT_DROPPED]		= "dropped",
+	[TCPHS_STAT_PROXY_SYNACK]	= "proxy_synack",
+	[TCPHS_STAT_PROXY_COOKIE]	= "proxy_cookie",
+	[TCPHS_STAT_PROXY_ACK_BAD]	= "proxy_ack_bad",
+	[TCPHS_STAT_PROXY_COOKIE_BAD]	= "proxy_cookie_bad",
+	[TCPHS_STAT_PROXY_CONNECT]	= "proxy_connect",
+	[TCPHS_STAT_PROXY_SYN_RETRANS]	= "proxy_syn_retrans",
+	[TCPHS_STAT_PROXY_OPEN]		= "proxy_open",
+	[TCPHS_STAT_PROXY_HELD]		= "proxy_held",
+	[TCPHS_STAT_PROXY_HOLD_FULL]	= "proxy_hold_full",
+	[TCPHS_STAT_PROXY_REFUSED]	= "proxy_refused",
+	[TCPHS_STAT_PROXY_TIMEOUT]	= "proxy_timeout",
+	[TCPHS_STAT_PROXY_XMIT_FAILED]	= "proxy_xmit_failed",
 };
 
 static const char *tcphs_stat_name(unsigned int i)

@@ -30,6 +30,18 @@ enum tcphs_stat {
 	TCPHS_STAT_RESTARTS,		/* a new SYN replaced a handshake */
 	TCPHS_STAT_SIMULTANEOUS,	/* simultaneous opens */
 	TCPHS_STAT_DROPPED,		/* segments dropped (enforce mode) */
+	TCPHS_STAT_PROXY_SYNACK,	/* SYN-ACKs of a kept half-open flow */
+	TCPHS_STAT_PROXY_COOKIE,	/* SYN-ACKs that kept only a cookie */
+	TCPHS_STAT_PROXY_ACK_BAD,	/* third ACKs refused: wrong ack */
+	TCPHS_STAT_PROXY_COOKIE_BAD,	/* third ACKs refused: bad cookie */
+	TCPHS_STAT_PROXY_CONNECT,	/* SYNs to a server (proven clients) */
+	TCPHS_STAT_PROXY_SYN_RETRANS,	/* SYNs to a server, again */
+	TCPHS_STAT_PROXY_OPEN,		/* server sides up: translating */
+	TCPHS_STAT_PROXY_HELD,		/* client segments held for a server */
+	TCPHS_STAT_PROXY_HOLD_FULL,	/* ... dropped: the hold was full */
+	TCPHS_STAT_PROXY_REFUSED,	/* server answered RST: client reset */
+	TCPHS_STAT_PROXY_TIMEOUT,	/* server silent: client reset */
+	TCPHS_STAT_PROXY_XMIT_FAILED,	/* no route or no memory for ours */
 	/* Then one per enum tcphs_reason but TCPHS_R_OK, in its order. */
 	TCPHS_STAT_REASON_BASE,
 	TCPHS_NR_STATS = TCPHS_STAT_REASON_BASE + TCPHS_NR_REASONS - 1

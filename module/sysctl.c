@@ -6,9 +6,12 @@
  * leaves the setting alone. The sysctl core lets only CAP_NET_ADMIN over
  * the namespace's owning user namespace write.
  */
+#include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/sysctl.h>
 #include <linux/string.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <net/net_namespace.h>
 
 #include "sysctl.h"
@@ -18,7 +21,11 @@ static const char *const tcphs_mode_names[TCPHS_NR_MODES] = {
 	[TCPHS_MODE_OFF]	= "off",
 	[TCPHS_MODE_TRACK]	= "track",
 	[TCPHS_MODE_ENFORCE]	= "enforce",
+	[TCPHS_MODE_PROXY]	= "proxy",
 };
+
+/* Writers of cfg->ports and cfg->secrets, in every namespace. */
+static DEFINE_MUTEX(tcphs_cfg_mutex);
 
 /* Flows per bucket before max_flows says no, by default. */
 #define TCPHS_FLOWS_PER_BUCKET	8
@@ -30,6 +37,17 @@ static int tcphs_one = 1;
 static int tcphs_max_flows_limit = TCPHS_MAX_FLOWS_LIMIT;
 static int tcphs_timeout_max = TCPHS_TIMEOUT_MAX;
 
+static struct tcphs_secrets *tcphs_secrets_new(void)
+{
+	struct tcphs_secrets *sec = kzalloc(sizeof(*sec), GFP_KERNEL);
+
+	if (!sec)
+		return NULL;
+	get_random_bytes(&sec->isn, sizeof(sec->isn));
+	get_random_bytes(&sec->cookie.cur, sizeof(sec->cookie.cur));
+	return sec;
+}
+
 /*
  * Defaults, in seconds. SYN_SENT outlives Linux's own SYN retries (6 by
  * default: 1 + 2 + ... + 32 s, then 64 s for the last answer = 127 s);
@@ -38,8 +56,12 @@ static int tcphs_timeout_max = TCPHS_TIMEOUT_MAX;
  * its first probe (2 h). After both FINs a flow is kept for as long as
  * TIME-WAIT lasts (60 s), so late segments still find it.
  */
-void tcphs_cfg_defaults(struct tcphs_cfg *cfg, unsigned int nbuckets)
+int tcphs_cfg_init(struct tcphs_cfg *cfg, unsigned int nbuckets)
 {
+	struct tcphs_secrets *sec = tcphs_secrets_new();
+
+	if (!sec)
+		return -ENOMEM;
 	cfg->mode = TCPHS_MODE_TRACK;
 	cfg->max_flows = min_t(unsigned int, nbuckets * TCPHS_FLOWS_PER_BUCKET,
 			       TCPHS_MAX_FLOWS_LIMIT);
@@ -47,6 +69,18 @@ void tcphs_cfg_defaults(struct tcphs_cfg *cfg, unsigned int nbuckets)
 	cfg->timeout_syn_rcvd = 64;
 	cfg->timeout_established = 7200;
 	cfg->timeout_close = 60;
+	cfg->isn_policy = TCPHS_ISN_RFC6528;
+	cfg->proxy_halfopen_max = cfg->max_flows / 4;
+	RCU_INIT_POINTER(cfg->ports, NULL);
+	RCU_INIT_POINTER(cfg->secrets, sec);
+	return 0;
+}
+
+/* No reader is left: the hooks are gone. */
+void tcphs_cfg_exit(struct tcphs_cfg *cfg)
+{
+	kfree(rcu_dereference_protected(cfg->ports, true));
+	kfree(rcu_dereference_protected(cfg->secrets, true));
 }
 
 /*
@@ -106,6 +140,163 @@ static int tcphs_sysctl_int(const struct ctl_table *table, int write,
 	return 0;
 }
 
+/* An ISN policy, by name; "fixed" only with the test_mode parameter. */
+static int tcphs_sysctl_isn(const struct ctl_table *table, int write,
+			    void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *policy = table->data;
+	char word[16];
+	struct ctl_table tmp = { .data = word, .maxlen = sizeof(word) };
+	int p;
+
+	if (!write) {
+		strscpy(word, tcphs_isn_policy_names[READ_ONCE(*policy)]);
+		return proc_dostring(&tmp, 0, buffer, lenp, ppos);
+	}
+	if (tcphs_sysctl_copy(word, sizeof(word), buffer, *lenp, *ppos))
+		return -EINVAL;
+	p = sysfs_match_string(tcphs_isn_policy_names, word);
+	if (p < 0 || (p == TCPHS_ISN_FIXED && !tcphs_test_mode))
+		return -EINVAL;
+	WRITE_ONCE(*policy, p);
+	*ppos += *lenp;
+	return 0;
+}
+
+/* "lo" or "lo-hi", 1 <= lo <= hi <= 65535. */
+static int tcphs_parse_range(char *item, u16 *lo, u16 *hi)
+{
+	char *dash = strchr(item, '-');
+
+	if (dash)
+		*dash++ = '\0';
+	if (kstrtou16(item, 10, lo) || !*lo)
+		return -EINVAL;
+	if (!dash) {
+		*hi = *lo;
+		return 0;
+	}
+	return kstrtou16(dash, 10, hi) || *hi < *lo ? -EINVAL : 0;
+}
+
+/* Drop the one newline a write may end with. */
+static void tcphs_chomp(char *word)
+{
+	size_t len = strlen(word);
+
+	if (len && word[len - 1] == '\n')
+		word[len - 1] = '\0';
+}
+
+/* A comma-separated list of ports and ranges; a lone newline empties it. */
+static int tcphs_parse_ports(char *list, struct tcphs_ports *ports)
+{
+	char *item;
+
+	tcphs_chomp(list);
+	if (list[strspn(list, "0123456789,-")])
+		return -EINVAL;
+	if (!*list)
+		return 0;
+	while ((item = strsep(&list, ",")) != NULL) {
+		if (ports->nr == TCPHS_MAX_PORT_RANGES ||
+		    tcphs_parse_range(item, &ports->range[ports->nr].lo,
+				      &ports->range[ports->nr].hi))
+			return -EINVAL;
+		ports->nr++;
+	}
+	return 0;
+}
+
+static void tcphs_format_ports(const struct tcphs_ports *ports, char *buf,
+			       size_t size)
+{
+	unsigned int i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; ports && i < ports->nr; i++) {
+		n += scnprintf(buf + n, size - n, "%s%u", i ? "," : "",
+			       ports->range[i].lo);
+		if (ports->range[i].hi != ports->range[i].lo)
+			n += scnprintf(buf + n, size - n, "-%u",
+				       ports->range[i].hi);
+	}
+}
+
+#define TCPHS_PORTS_TEXT	(TCPHS_MAX_PORT_RANGES * 12)
+
+static int tcphs_sysctl_ports(const struct ctl_table *table, int write,
+			      void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct tcphs_ports __rcu **slot = table->data;
+	char text[TCPHS_PORTS_TEXT];
+	struct ctl_table tmp = { .data = text, .maxlen = sizeof(text) };
+	struct tcphs_ports *ports, *old;
+
+	if (!write) {
+		rcu_read_lock();
+		tcphs_format_ports(rcu_dereference(*slot), text, sizeof(text));
+		rcu_read_unlock();
+		return proc_dostring(&tmp, 0, buffer, lenp, ppos);
+	}
+	if (tcphs_sysctl_copy(text, sizeof(text), buffer, *lenp, *ppos))
+		return -EINVAL;
+	ports = kzalloc(sizeof(*ports), GFP_KERNEL);
+	if (!ports)
+		return -ENOMEM;
+	if (tcphs_parse_ports(text, ports)) {
+		kfree(ports);
+		return -EINVAL;
+	}
+	mutex_lock(&tcphs_cfg_mutex);
+	old = rcu_replace_pointer(*slot, ports,
+				  lockdep_is_held(&tcphs_cfg_mutex));
+	mutex_unlock(&tcphs_cfg_mutex);
+	if (old)
+		kfree_rcu(old, rcu);
+	*ppos += *lenp;
+	return 0;
+}
+
+/*
+ * A write of 1 draws a new RFC 6528 key and a new cookie key; cookies of
+ * the key it replaces stay good for one more period (cookie.h).
+ */
+static int tcphs_sysctl_rotate(const struct ctl_table *table, int write,
+			       void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct tcphs_cfg *cfg = container_of((int *)table->data,
+					     struct tcphs_cfg, rotate_keys);
+	struct tcphs_secrets *sec, *old;
+	siphash_key_t fresh;
+	char num[4];
+
+	if (!write)
+		return proc_dointvec(table, write, buffer, lenp, ppos);
+	if (tcphs_sysctl_copy(num, sizeof(num), buffer, *lenp, *ppos))
+		return -EINVAL;
+	tcphs_chomp(num);
+	if (strcmp(num, "1"))
+		return -EINVAL;
+	sec = kzalloc(sizeof(*sec), GFP_KERNEL);
+	if (!sec)
+		return -ENOMEM;
+	get_random_bytes(&sec->isn, sizeof(sec->isn));
+	get_random_bytes(&fresh, sizeof(fresh));
+	mutex_lock(&tcphs_cfg_mutex);
+	old = rcu_dereference_protected(cfg->secrets,
+					lockdep_is_held(&tcphs_cfg_mutex));
+	sec->cookie = old->cookie;
+	tcphs_cookie_rotate(&sec->cookie, &fresh,
+			    tcphs_cookie_period(ktime_get_ns()));
+	rcu_assign_pointer(cfg->secrets, sec);
+	mutex_unlock(&tcphs_cfg_mutex);
+	kfree_rcu(old, rcu);
+	memzero_explicit(&fresh, sizeof(fresh));
+	*ppos += *lenp;
+	return 0;
+}
+
 #define TCPHS_SYSCTL_INT(name, lo, hi) {				\
 	.procname	= #name,					\
 	.data		= (void *)offsetof(struct tcphs_cfg, name),		\
@@ -130,6 +321,29 @@ static const struct ctl_table tcphs_sysctl_template[] = {
 	TCPHS_SYSCTL_INT(timeout_syn_rcvd, &tcphs_one, &tcphs_timeout_max),
 	TCPHS_SYSCTL_INT(timeout_established, &tcphs_one, &tcphs_timeout_max),
 	TCPHS_SYSCTL_INT(timeout_close, &tcphs_one, &tcphs_timeout_max),
+	TCPHS_SYSCTL_INT(proxy_halfopen_max, SYSCTL_ZERO,
+			 &tcphs_max_flows_limit),
+	{
+		.procname	= "isn_policy",
+		.data		= (void *)offsetof(struct tcphs_cfg, isn_policy),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= tcphs_sysctl_isn,
+	},
+	{
+		.procname	= "proxy_ports",
+		.data		= (void *)offsetof(struct tcphs_cfg, ports),
+		.maxlen		= TCPHS_PORTS_TEXT,
+		.mode		= 0644,
+		.proc_handler	= tcphs_sysctl_ports,
+	},
+	{
+		.procname	= "rotate_keys",
+		.data		= (void *)offsetof(struct tcphs_cfg, rotate_keys),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= tcphs_sysctl_rotate,
+	},
 };
 
 int tcphs_sysctl_init(struct net *net)

@@ -5,7 +5,8 @@
 struct net;
 struct tcphs_cfg;
 
-void tcphs_cfg_defaults(struct tcphs_cfg *cfg, unsigned int nbuckets);
+int tcphs_cfg_init(struct tcphs_cfg *cfg, unsigned int nbuckets);
+void tcphs_cfg_exit(struct tcphs_cfg *cfg);
 int tcphs_sysctl_init(struct net *net);
 void tcphs_sysctl_exit(struct net *net);
 

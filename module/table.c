@@ -18,6 +18,7 @@
 #include <linux/vmalloc.h>
 #include <linux/jiffies.h>
 
+#include "proxy.h"
 #include "table.h"
 
 static struct kmem_cache *tcphs_flow_cache __read_mostly;
@@ -51,13 +52,13 @@ struct tcphs_flow *tcphs_flow_alloc(const struct tcphs_tuple *tu)
 /* For a flow that was never linked. */
 void tcphs_flow_free(struct tcphs_flow *flow)
 {
+	tcphs_proxy_free(flow->px);
 	kmem_cache_free(tcphs_flow_cache, flow);
 }
 
 static void tcphs_flow_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(tcphs_flow_cache,
-			container_of(head, struct tcphs_flow, rcu));
+	tcphs_flow_free(container_of(head, struct tcphs_flow, rcu));
 }
 
 int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets)
@@ -70,6 +71,7 @@ int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets)
 		return -ENOMEM;
 	t->mask = nbuckets - 1;
 	atomic_set(&t->count, 0);
+	atomic_set(&t->halfopen, 0);
 	get_random_bytes(&t->key, sizeof(t->key));
 	for (i = 0; i < TCPHS_TABLE_LOCKS; i++)
 		spin_lock_init(&t->locks[i]);
@@ -92,6 +94,8 @@ void tcphs_table_unlink(struct tcphs_table *t, struct tcphs_flow *flow)
 {
 	hlist_del_init_rcu(&flow->node);
 	atomic_dec(&t->count);
+	if (tcphs_proxy_halfopen(flow->px))
+		atomic_dec(&t->halfopen);
 	call_rcu(&flow->rcu, tcphs_flow_free_rcu);
 }
 
@@ -215,6 +219,10 @@ static void tcphs_gc_bucket(struct tcphs_table *t, unsigned int b,
 
 	spin_lock_bh(tcphs_bucket_lock(t, b));
 	hlist_for_each_entry_safe(flow, tmp, &t->buckets[b], node) {
+		if (flow->px && tcphs_proxy_gc(flow, res)) {
+			tcphs_table_unlink(t, flow);
+			continue;
+		}
 		if (!time_after(now, READ_ONCE(flow->last) +
 				tcphs_flow_timeout(flow, to)))
 			continue;

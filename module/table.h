@@ -23,10 +23,13 @@ struct tcphs_tuple {
 	u8 family;		/* NFPROTO_IPV4 or NFPROTO_IPV6 */
 };
 
+struct tcphs_proxy;
+
 struct tcphs_flow {
 	struct hlist_node node;
 	struct tcphs_tuple tuple;
 	struct tcphs_hs hs;
+	struct tcphs_proxy *px;	/* proxy mode's part, or NULL (proxy.c) */
 	unsigned long born;	/* jiffies at the first SYN */
 	unsigned long last;	/* jiffies at the last segment */
 	struct rcu_head rcu;
@@ -39,6 +42,7 @@ struct tcphs_table {
 	struct hlist_head *buckets;
 	unsigned int mask;		/* buckets - 1, a power of two less one */
 	atomic_t count;
+	atomic_t halfopen;		/* proxy flows awaiting a third ACK */
 	siphash_key_t key;
 	spinlock_t locks[TCPHS_TABLE_LOCKS];	/* writers, by bucket */
 };
@@ -49,10 +53,17 @@ struct tcphs_timeouts {
 	unsigned long closing;		/* both FINs seen */
 };
 
-/* What a garbage-collection pass freed. */
+struct tcphs_out;
+
+/* What a garbage-collection pass freed, and what it has to send. */
 struct tcphs_gc_result {
 	unsigned int expired;
 	unsigned int closed;
+	unsigned int proxy_retrans;	/* SYNs to a silent server, again */
+	unsigned int proxy_timeout;	/* clients reset: the server is silent */
+	unsigned int nr_out;
+	unsigned int max_out;
+	struct tcphs_out *out;		/* max_out segments to send */
 };
 
 int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets);

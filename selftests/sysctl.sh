@@ -51,7 +51,7 @@ check_eq "default timeout_established" 7200 "$(get timeout_established)"
 check_eq "default timeout_close" 60 "$(get timeout_close)"
 check "default max_flows is positive" test "$(get max_flows)" -gt 0
 
-for word in off enforce track; do
+for word in off enforce proxy track; do
 	check_eq "mode accepts $word" OK "$(put mode "$word")"
 	check_eq "mode reads back $word" "$word" "$(get mode)"
 done
@@ -64,7 +64,7 @@ for bad in bogus "" "enforce junk" " track" "tracks" "TRACK" "1" \
 done
 
 for name in timeout_syn_sent timeout_syn_rcvd timeout_established \
-	    timeout_close max_flows; do
+	    timeout_close max_flows proxy_halfopen_max; do
 	before=$(get $name)
 	check_eq "$name accepts 17" OK "$(put $name 17)"
 	check_eq "$name reads back 17" 17 "$(get $name)"
@@ -81,6 +81,40 @@ for name in timeout_syn_sent timeout_syn_rcvd timeout_established \
 		"$(put $name 2592001)"
 done
 check_eq "max_flows accepts 0 (track no new flow)" OK "$(put max_flows 0)"
+
+# Proxy mode's settings.
+check_eq "default isn_policy" rfc6528 "$(get isn_policy)"
+check_eq "default proxy_ports: none" "" "$(get proxy_ports)"
+check "default proxy_halfopen_max is positive" \
+	test "$(get proxy_halfopen_max)" -gt 0
+for word in random cookie rfc6528; do
+	check_eq "isn_policy accepts $word" OK "$(put isn_policy "$word")"
+	check_eq "isn_policy reads back $word" "$word" "$(get isn_policy)"
+done
+for bad in fixed bogus "" " random" "rfc6528 x" $'cookie\n\n'; do
+	check_eq "isn_policy refuses '$bad'" EINVAL "$(put isn_policy "$bad")"
+	check_eq "isn_policy unchanged after '$bad'" rfc6528 \
+		"$(get isn_policy)"
+done
+check_eq "proxy_ports accepts a list" OK "$(put proxy_ports 443,80,8000-8010)"
+check_eq "proxy_ports reads it back" 443,80,8000-8010 "$(get proxy_ports)"
+for bad in 0 65536 10-5 80, ,80 a " 80" 80-90-100 "80 443" 1-2-3 \
+	   1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17 $'80\n,81' "" -80; do
+	check_eq "proxy_ports refuses '$bad'" EINVAL "$(put proxy_ports "$bad")"
+	check_eq "proxy_ports unchanged after '$bad'" 443,80,8000-8010 \
+		"$(get proxy_ports)"
+done
+check_eq "proxy_ports takes 16 ranges" OK \
+	"$(put proxy_ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16-65535)"
+check_eq "proxy_ports: a lone newline empties it" OK \
+	"$(put proxy_ports $'\n')"
+check_eq "proxy_ports is empty" "" "$(get proxy_ports)"
+check_eq "rotate_keys accepts 1" OK "$(put rotate_keys 1)"
+check_eq "rotate_keys reads 0" 0 "$(get rotate_keys)"
+for bad in 0 2 "" x "1 1"; do
+	check_eq "rotate_keys refuses '$bad'" EINVAL "$(put rotate_keys "$bad")"
+done
+
 check_eq "max_flows refuses 16777217" EINVAL "$(put max_flows 16777217)"
 
 check_eq "another namespace keeps its own mode" track \
@@ -100,4 +134,13 @@ check_eq "mode unchanged by the foreign user namespace" enforce "$(get mode)"
 own=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
 	unshare -U -r -n sh -c "echo enforce > $DIR/mode && cat $DIR/mode" 2>&1)
 check_eq "root of the owning user namespace can write" enforce "$own"
+
+# isn_policy fixed is for tests only: the module parameter test_mode.
+ip netns del "$NS"
+tcphs_unload
+tcphs_load test_mode=1
+ip netns add "$NS"
+check_eq "isn_policy accepts fixed with test_mode=1" OK \
+	"$(put isn_policy fixed)"
+check_eq "isn_policy reads back fixed" fixed "$(get isn_policy)"
 ktap_finish

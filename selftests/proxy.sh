@@ -1,0 +1,218 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Proxy mode, with tcphs in front of a forwarded server (on the router) and
+# of a local one (on the server itself): byte-exact transfers both ways over
+# IPv4 and IPv6, every ISN policy, cookie-only handshakes, clients without
+# timestamps, SACK or window scaling, servers with window scale 0, 7 and 14,
+# data on the third ACK, bad third ACKs, key rotation, and servers that
+# refuse or never answer.
+
+. "$(dirname "$0")/lib.sh"
+
+XFER=$TOP/selftests/tcphs_xfer.py
+CRAFT=$TOP/selftests/tcphs_px_craft.py
+PORTS=8000-8002,8100-8199
+
+trap 'topo_down; tcphs_unload' EXIT
+require_scapy
+ktap_header
+tcphs_unload
+tcphs_load test_mode=1
+topo_up
+s "$XFER" serve 8000 &
+s "$TCPHS_CONN" listen :: 8002 &
+wait_for 10 server_listening 8000
+wait_for 10 server_listening 8002
+# SYNs that reach the server, per crafted port.
+input_rule "$NS_S" tcp dport 8100-8199 tcp flags syn counter
+# The crafted client's kernel knows nothing of its handshakes: no RSTs.
+c nft add table inet craft
+c nft add chain inet craft out '{ type filter hook output priority 0; }'
+c nft add rule inet craft out tcp sport 20000-30000 tcp flags rst drop
+
+# syns_total: SYNs that reached the server on the crafted ports.
+syns_total() {
+	s nft list chain inet t in | awk '
+		/dport 8100-8199/ {
+			for (i = 1; i < NF; i++)
+				if ($i == "packets") print $(i + 1)
+		}'
+}
+
+# delta NETNS COUNTER BEFORE
+delta() { echo $(($(tcphs_stat "$1" "$2") - $3)); }
+
+px_mode() {	# NETNS MODE
+	ip netns exec "$1" sysctl -qw net.tcphs.mode="$2" \
+		net.tcphs.proxy_ports=$PORTS
+}
+
+xfer() {	# ADDR BYTES COUNT
+	c "$XFER" send "$1" 8000 "$2" "$3"
+}
+
+transfers() {	# WHERE PXNS
+	local where=$1 pxns=$2 syn0 open0
+
+	syn0=$(tcphs_stat "$pxns" proxy_synack)
+	open0=$(tcphs_stat "$pxns" proxy_open)
+	check "$where IPv4: 3 transfers, 1 MB each way, byte-exact" \
+		xfer $S4 1000000 3
+	check "$where IPv6: 3 transfers, 1 MB each way, byte-exact" \
+		xfer $S6 1000000 3
+	check_eq "$where: tcphs answered the 6 SYNs" 6 \
+		"$(delta "$pxns" proxy_synack "$syn0")"
+	check_eq "$where: and opened 6 server sides" 6 \
+		"$(delta "$pxns" proxy_open "$open0")"
+	check_eq "$where: nothing dropped" 0 "$(tcphs_stat "$pxns" dropped)"
+}
+
+crafted() {	# WHERE PXNS ADDR FAMILY
+	local where=$1 pxns=$2 addr=$3 fam=$4 n0 bad0 payload rec
+	local rotate="ip netns exec $pxns sysctl -qw net.tcphs.rotate_keys=1"
+
+	payload="third-ack-data-$fam-$where"
+	rm -f /tmp/tcphs-rec
+	s timeout 30 "$XFER" record 8101 ${#payload} /tmp/tcphs-rec &
+	rec=$!
+	wait_for 10 server_listening 8101
+	check "$where $fam: data on the third ACK is acknowledged" \
+		c "$CRAFT" data3 "$addr" 8101 "$payload"
+	wait $rec
+	check_eq "$where $fam: and reaches the server intact" "$payload" \
+		"$(cat /tmp/tcphs-rec 2>/dev/null)"
+
+	n0=$(syns_total)
+	bad0=$(tcphs_stat "$pxns" proxy_ack_bad)
+	c "$CRAFT" badack "$addr" 8102
+	check_eq "$where $fam: a wrong third ACK is counted" 1 \
+		"$(delta "$pxns" proxy_ack_bad "$bad0")"
+	check_eq "$where $fam: and reaches no server" "$n0" "$(syns_total)"
+
+	ip netns exec "$pxns" sysctl -qw net.tcphs.proxy_halfopen_max=0
+	bad0=$(tcphs_stat "$pxns" proxy_cookie_bad)
+	c "$CRAFT" tamper "$addr" 8103
+	check_eq "$where $fam: a tampered cookie is counted" 1 \
+		"$(delta "$pxns" proxy_cookie_bad "$bad0")"
+	check_eq "$where $fam: and reaches no server" "$n0" "$(syns_total)"
+
+	c "$CRAFT" between "$addr" 8104 "$rotate"
+	wait_for 5 test "$(syns_total)" -gt "$n0"
+	check_eq "$where $fam: a cookie of the previous key still opens" \
+		$((n0 + 1)) "$(syns_total)"
+
+	bad0=$(tcphs_stat "$pxns" proxy_cookie_bad)
+	c "$CRAFT" between "$addr" 8105 "$rotate; $rotate"
+	check_eq "$where $fam: two rotations later it is refused" 1 \
+		"$(delta "$pxns" proxy_cookie_bad "$bad0")"
+	check_eq "$where $fam: and reaches no server" $((n0 + 1)) \
+		"$(syns_total)"
+	ip netns exec "$pxns" sysctl -qw net.tcphs.proxy_halfopen_max=1000
+}
+
+cookies_only() {	# WHERE PXNS
+	local where=$1 pxns=$2 syn0 cookie0
+
+	ip netns exec "$pxns" sysctl -qw net.tcphs.proxy_halfopen_max=0
+	syn0=$(tcphs_stat "$pxns" proxy_synack)
+	cookie0=$(tcphs_stat "$pxns" proxy_cookie)
+	check "$where: cookie-only handshakes, IPv4 transfers" \
+		xfer $S4 500000 2
+	check "$where: cookie-only handshakes, IPv6 transfers" \
+		xfer $S6 500000 2
+	check_eq "$where: no half-open flow was kept" 0 \
+		"$(delta "$pxns" proxy_synack "$syn0")"
+	check_eq "$where: 4 SYN-ACKs carried a cookie" 4 \
+		"$(delta "$pxns" proxy_cookie "$cookie0")"
+	ip netns exec "$pxns" sysctl -qw net.tcphs.proxy_halfopen_max=1000
+}
+
+refusal() {	# WHERE PXNS
+	local where=$1 pxns=$2 ref0
+
+	ref0=$(tcphs_stat "$pxns" proxy_refused)
+	check "$where: a refusing server resets the client" \
+		eval '! c "$XFER" send $S4 8001 10 1 2>/dev/null'
+	check_eq "$where: counted" 1 "$(delta "$pxns" proxy_refused "$ref0")"
+}
+
+# wscale_of_server: the shift the server announced on its :8002 socket.
+wscale_of_server() {
+	s ss -tniH state established '( sport = :8002 )' |
+		sed -n 's/.*wscale:[0-9]*,\([0-9]*\).*/\1/p'
+}
+
+# Server window scale 0, 7, 14 (RFC 7323 2.3): from its receive buffers.
+server_wscale() {	# WHERE SHIFT
+	local where=$1 shift=$2 max
+
+	case $shift in
+	0) max=65535 ;;
+	7) max=6291456 ;;
+	14) max=1073741824 ;;
+	esac
+	sysctl -qw net.core.rmem_max=$((max < 212992 ? max : 212992))
+	s sysctl -qw net.ipv4.tcp_rmem="4096 $((max < 131072 ? max : 131072)) $max"
+	check "$where: server window scale $shift, transfer byte-exact" \
+		xfer $S4 2000000 1
+	c python3 -c "import socket, time
+s = socket.create_connection(('$S4', 8002)); time.sleep(5)" &
+	wait_for 4 test -n "$(wscale_of_server)"
+	check_eq "$where: the server did announce $shift" "$shift" \
+		"$(wscale_of_server)"
+	wait $!
+}
+
+for where in forwarded local; do
+	if [ $where = forwarded ]; then
+		pxns=$NS_R
+	else
+		pxns=$NS_S
+		px_mode "$NS_R" track
+	fi
+	px_mode "$pxns" proxy
+	ip netns exec "$pxns" sysctl -qw net.tcphs.proxy_halfopen_max=1000
+	transfers $where "$pxns"
+	crafted $where "$pxns" $S4 IPv4
+	crafted $where "$pxns" $S6 IPv6
+	cookies_only $where "$pxns"
+	refusal $where "$pxns"
+done
+
+# The rest with tcphs on the router, in front of the forwarded server.
+px_mode "$NS_S" track
+px_mode "$NS_R" proxy
+
+for policy in random rfc6528 cookie fixed; do
+	r sysctl -qw net.tcphs.isn_policy=$policy
+	check "isn_policy $policy: transfers byte-exact" xfer $S4 500000 2
+done
+check_eq "isn_policy fixed: the SYN-ACK's ISN is the fixed one" fffffff0 \
+	"$(c "$CRAFT" synack $S4 8106)"
+r sysctl -qw net.tcphs.isn_policy=rfc6528
+
+for opt in tcp_timestamps tcp_sack tcp_window_scaling; do
+	c sysctl -qw net.ipv4.$opt=0
+	check "client without $opt: transfer byte-exact" xfer $S4 2000000 1
+	c sysctl -qw net.ipv4.$opt=1
+done
+
+rmem_max=$(sysctl -n net.core.rmem_max)
+tcp_rmem=$(s sysctl -n net.ipv4.tcp_rmem)
+for shift in 0 7 14; do
+	server_wscale forwarded $shift
+done
+sysctl -qw net.core.rmem_max="$rmem_max"
+s sysctl -qw net.ipv4.tcp_rmem="$tcp_rmem"
+
+# A server that never answers: SYN at 0, 1 and 3 s, the client reset at 7.
+t0=$(tcphs_stat "$NS_R" proxy_timeout)
+start=$SECONDS
+check "absent server: the client is reset" \
+	eval '! c "$XFER" send 10.0.2.9 8000 10 1 2>/dev/null'
+check "absent server: within 12 s" test $((SECONDS - start)) -le 12
+check_eq "absent server: counted" 1 "$(delta "$NS_R" proxy_timeout "$t0")"
+check_eq "absent server: SYN sent again twice" 2 \
+	"$(tcphs_stat "$NS_R" proxy_syn_retrans)"
+ktap_finish

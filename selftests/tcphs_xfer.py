@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""tcphs_xfer: byte-exact transfers both ways, for the proxy selftests.
+
+  tcphs_xfer.py serve PORT
+      accept forever on [::]:PORT (IPv4 too), one thread per connection
+  tcphs_xfer.py record PORT BYTES FILE
+      accept one connection on [::]:PORT, write its first BYTES to FILE
+  tcphs_xfer.py send ADDR PORT BYTES [COUNT]
+      COUNT connections in a row (default 1); each sends BYTES, then
+      receives BYTES, and both sides check every byte
+
+On each connection the client sends an 8-byte length N and N bytes of one
+seeded stream; the server checks them and answers with N bytes of another
+stream and a verdict byte. The client exits 0 only if every connection
+carried every byte intact both ways.
+"""
+import hashlib
+import random
+import socket
+import struct
+import sys
+import threading
+
+CHUNK = 1 << 16
+
+
+def stream(seed, n):
+    """n bytes of the stream named seed, in chunks."""
+    rng = random.Random(seed)
+    while n > 0:
+        k = min(n, CHUNK)
+        yield rng.randbytes(k)
+        n -= k
+
+
+def digest(seed, n):
+    h = hashlib.sha256()
+    for chunk in stream(seed, n):
+        h.update(chunk)
+    return h.digest()
+
+
+def recv_exact(sock, n):
+    """Read n bytes, hashing them; None on an early EOF."""
+    h = hashlib.sha256()
+    while n > 0:
+        data = sock.recv(min(n, 1 << 20))
+        if not data:
+            return None
+        h.update(data)
+        n -= len(data)
+    return h.digest()
+
+
+def recv_small(sock, n):
+    buf = b""
+    while len(buf) < n:
+        data = sock.recv(n - len(buf))
+        if not data:
+            return None
+        buf += data
+    return buf
+
+
+def serve_one(conn):
+    with conn:
+        hdr = recv_small(conn, 8)
+        if hdr is None:
+            return
+        (n,) = struct.unpack("!Q", hdr)
+        good = recv_exact(conn, n) == digest(1, n)
+        for chunk in stream(2, n):
+            conn.sendall(chunk)
+        conn.sendall(b"\x01" if good else b"\x00")
+
+
+def serve(port):
+    srv = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    srv.bind(("::", port))
+    srv.listen(128)
+    while True:
+        conn, _ = srv.accept()
+        threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
+
+
+def send_one(addr, port, n):
+    with socket.create_connection((addr, port), timeout=120) as sock:
+        sender = threading.Thread(target=lambda: [
+            sock.sendall(struct.pack("!Q", n)),
+            [sock.sendall(c) for c in stream(1, n)]])
+        sender.start()
+        got = recv_exact(sock, n)
+        sender.join()
+        verdict = recv_small(sock, 1)
+    if got != digest(2, n):
+        print("client: the server's bytes differ", file=sys.stderr)
+        return False
+    if verdict != b"\x01":
+        print("server: the client's bytes differ", file=sys.stderr)
+        return False
+    return True
+
+
+def record(port, n, path):
+    srv = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    srv.bind(("::", port))
+    srv.listen(8)
+    conn, _ = srv.accept()
+    data = recv_small(conn, n) or b""
+    with open(path, "wb") as f:
+        f.write(data)
+    sys.exit(0)
+
+
+def main():
+    if sys.argv[1] == "serve":
+        serve(int(sys.argv[2]))
+    if sys.argv[1] == "record":
+        record(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    addr, port, n = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    count = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    ok = all(send_one(addr, port, n) for _ in range(count))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
