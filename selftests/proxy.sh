@@ -25,16 +25,18 @@ s "$TCPHS_CONN" listen :: 8002 &
 wait_for 10 server_listening 8000
 wait_for 10 server_listening 8002
 # SYNs that reach the server, per crafted port.
-input_rule "$NS_S" tcp dport 8100-8199 tcp flags syn counter
+for port in 8102 8103 8104 8105; do
+	input_rule "$NS_S" tcp dport $port tcp flags syn counter
+done
 # The crafted client's kernel knows nothing of its handshakes: no RSTs.
 c nft add table inet craft
 c nft add chain inet craft out '{ type filter hook output priority 0; }'
 c nft add rule inet craft out tcp sport 20000-30000 tcp flags rst drop
 
-# syns_total: SYNs that reached the server on the crafted ports.
-syns_total() {
-	s nft list chain inet t in | awk '
-		/dport 8100-8199/ {
+# syns_at PORT: SYNs that reached the server for PORT.
+syns_at() {
+	s nft list chain inet t in | awk -v port="dport $1 " '
+		index($0, port) {
 			for (i = 1; i < NF; i++)
 				if ($i == "packets") print $(i + 1)
 		}'
@@ -68,47 +70,46 @@ transfers() {	# WHERE PXNS
 	check_eq "$where: nothing dropped" 0 "$(tcphs_stat "$pxns" dropped)"
 }
 
+# One scapy run per family and place: each scenario on its own port.
 crafted() {	# WHERE PXNS ADDR FAMILY
-	local where=$1 pxns=$2 addr=$3 fam=$4 n0 bad0 payload rec
-	local rotate="ip netns exec $pxns sysctl -qw net.tcphs.rotate_keys=1"
+	local where=$1 pxns=$2 addr=$3 fam=$4 ack0 cookie0 payload rec out
+	local -a n0
+	local px="ip netns exec $pxns sysctl -qw net.tcphs"
 
 	payload="third-ack-data-$fam-$where"
 	rm -f /tmp/tcphs-rec
-	s timeout 30 "$XFER" record 8101 ${#payload} /tmp/tcphs-rec &
+	s timeout 60 "$XFER" record 8101 ${#payload} /tmp/tcphs-rec &
 	rec=$!
 	wait_for 10 server_listening 8101
-	check "$where $fam: data on the third ACK is acknowledged" \
-		c "$CRAFT" data3 "$addr" 8101 "$payload"
+	for port in 8102 8103 8104 8105; do
+		n0[port]=$(syns_at $port)
+	done
+	ack0=$(tcphs_stat "$pxns" proxy_ack_bad)
+	cookie0=$(tcphs_stat "$pxns" proxy_cookie_bad)
+	out=$(c "$CRAFT" "$addr" "data3:8101:$payload" badack:8102 \
+		"sh:0:$px.proxy_halfopen_max=0" tamper:8103 \
+		"between:8104:$px.rotate_keys=1" \
+		"between:8105:$px.rotate_keys=1; $px.rotate_keys=1" \
+		"sh:0:$px.proxy_halfopen_max=1000")
 	wait $rec
+	echo "$out" | sed 's/^/# /'
+	check_eq "$where $fam: data on the third ACK is acknowledged" \
+		"data3 8101 ok" "$(echo "$out" | grep ^data3)"
 	check_eq "$where $fam: and reaches the server intact" "$payload" \
 		"$(cat /tmp/tcphs-rec 2>/dev/null)"
-
-	n0=$(syns_total)
-	bad0=$(tcphs_stat "$pxns" proxy_ack_bad)
-	c "$CRAFT" badack "$addr" 8102
 	check_eq "$where $fam: a wrong third ACK is counted" 1 \
-		"$(delta "$pxns" proxy_ack_bad "$bad0")"
-	check_eq "$where $fam: and reaches no server" "$n0" "$(syns_total)"
-
-	ip netns exec "$pxns" sysctl -qw net.tcphs.proxy_halfopen_max=0
-	bad0=$(tcphs_stat "$pxns" proxy_cookie_bad)
-	c "$CRAFT" tamper "$addr" 8103
-	check_eq "$where $fam: a tampered cookie is counted" 1 \
-		"$(delta "$pxns" proxy_cookie_bad "$bad0")"
-	check_eq "$where $fam: and reaches no server" "$n0" "$(syns_total)"
-
-	c "$CRAFT" between "$addr" 8104 "$rotate"
-	wait_for 5 test "$(syns_total)" -gt "$n0"
+		"$(delta "$pxns" proxy_ack_bad "$ack0")"
+	check_eq "$where $fam: and reaches no server" "${n0[8102]}" \
+		"$(syns_at 8102)"
+	check_eq "$where $fam: a tampered cookie reaches no server" \
+		"${n0[8103]}" "$(syns_at 8103)"
+	wait_for 5 test "$(syns_at 8104)" -gt "${n0[8104]}"
 	check_eq "$where $fam: a cookie of the previous key still opens" \
-		$((n0 + 1)) "$(syns_total)"
-
-	bad0=$(tcphs_stat "$pxns" proxy_cookie_bad)
-	c "$CRAFT" between "$addr" 8105 "$rotate; $rotate"
-	check_eq "$where $fam: two rotations later it is refused" 1 \
-		"$(delta "$pxns" proxy_cookie_bad "$bad0")"
-	check_eq "$where $fam: and reaches no server" $((n0 + 1)) \
-		"$(syns_total)"
-	ip netns exec "$pxns" sysctl -qw net.tcphs.proxy_halfopen_max=1000
+		$((n0[8104] + 1)) "$(syns_at 8104)"
+	check_eq "$where $fam: two rotations later it reaches no server" \
+		"${n0[8105]}" "$(syns_at 8105)"
+	check_eq "$where $fam: both bad cookies are counted" 2 \
+		"$(delta "$pxns" proxy_cookie_bad "$cookie0")"
 }
 
 cookies_only() {	# WHERE PXNS
@@ -189,7 +190,7 @@ for policy in random rfc6528 cookie fixed; do
 	check "isn_policy $policy: transfers byte-exact" xfer $S4 500000 2
 done
 check_eq "isn_policy fixed: the SYN-ACK's ISN is the fixed one" fffffff0 \
-	"$(c "$CRAFT" synack $S4 8106)"
+	"$(c "$CRAFT" $S4 synack:8106 | head -n 1)"
 r sysctl -qw net.tcphs.isn_policy=rfc6528
 
 for opt in tcp_timestamps tcp_sack tcp_window_scaling; do

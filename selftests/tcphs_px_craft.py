@@ -4,20 +4,20 @@
 
 Usage (inside the client namespace, its own RSTs filtered out):
 
-  tcphs_px_craft.py synack ADDR PORT
-      send a SYN, print the SYN-ACK's ISN as 8 hex digits
-  tcphs_px_craft.py data3 ADDR PORT PAYLOAD
-      complete the handshake with PAYLOAD on the third ACK; exit 0 once
-      the server acknowledges all of it
-  tcphs_px_craft.py badack ADDR PORT
-      answer the SYN-ACK with an ACK of ISN + 2
-  tcphs_px_craft.py tamper ADDR PORT
-      answer with ISN + 1 but one bit of the ISN's MAC flipped
-  tcphs_px_craft.py between ADDR PORT COMMAND
-      run COMMAND (a shell line) between the SYN-ACK and a correct ACK
+  tcphs_px_craft.py ADDR NAME:PORT[:ARG]...
 
-Every scenario but data3 exits 0 once it has sent its segments; the shell
-test reads the counters for what became of them.
+runs each scenario in turn, in one process (scapy is slow to start), and
+prints "NAME PORT ok" or "NAME PORT fail" for each:
+
+  synack         send a SYN, print the SYN-ACK's ISN as 8 hex digits
+  data3:P:TEXT   complete the handshake with TEXT on the third ACK; ok once
+                 the server acknowledges all of it
+  badack         answer the SYN-ACK with an ACK of ISN + 2
+  tamper         answer with ISN + 1 but one bit of the ISN's MAC flipped
+  between:P:CMD  run the shell line CMD between the SYN-ACK and a good ACK
+  sh:0:CMD       run the shell line CMD
+
+The shell test reads the counters for what became of the segments.
 """
 import random
 import subprocess
@@ -45,7 +45,7 @@ def handshake_start(addr, port):
                                    seq=isn, window=65535, options=OPTS),
                  timeout=10)
     if synack is None or synack[TCP].flags != "SA":
-        sys.exit("no SYN-ACK")
+        raise OSError("no SYN-ACK from %s:%d" % (addr, port))
     return sport, isn, synack[TCP]
 
 
@@ -60,6 +60,7 @@ def ack(addr, port, sport, seq, ack_no, payload=b""):
 
 
 def data3(addr, port, payload):
+    """True once the server acknowledges all of payload."""
     sport, isn, sa = handshake_start(addr, port)
     want = (isn + 1 + len(payload)) & 0xFFFFFFFF
 
@@ -73,25 +74,43 @@ def data3(addr, port, payload):
     time.sleep(0.5)
     ack(addr, port, sport, isn + 1, sa.seq + 1, payload)
     t.join()
-    sys.exit(0 if got else "the server never acknowledged the data")
+    return bool(got)
+
+
+def scenario(name, addr, port, arg):
+    """One scenario; False if it could not do its part."""
+    if name == "data3":
+        return data3(addr, port, arg.encode())
+    if name == "sh":
+        return subprocess.run(arg, shell=True).returncode == 0
+    sport, isn, sa = handshake_start(addr, port)
+    if name == "synack":
+        print("%08x" % sa.seq)
+    elif name == "badack":
+        ack(addr, port, sport, isn + 1, sa.seq + 2)
+    elif name == "tamper":
+        ack(addr, port, sport, isn + 1, (sa.seq ^ 0x100) + 1)
+    elif name == "between":
+        subprocess.run(arg, shell=True, check=True)
+        ack(addr, port, sport, isn + 1, sa.seq + 1)
+    else:
+        raise ValueError("unknown scenario " + name)
+    return True
 
 
 def main():
-    scenario, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    if scenario == "data3":
-        data3(addr, port, sys.argv[4].encode())
-    sport, isn, sa = handshake_start(addr, port)
-    if scenario == "synack":
-        print("%08x" % sa.seq)
-    elif scenario == "badack":
-        ack(addr, port, sport, isn + 1, sa.seq + 2)
-    elif scenario == "tamper":
-        ack(addr, port, sport, isn + 1, (sa.seq ^ 0x100) + 1)
-    elif scenario == "between":
-        subprocess.run(sys.argv[4], shell=True, check=True)
-        ack(addr, port, sport, isn + 1, sa.seq + 1)
-    else:
-        sys.exit("unknown scenario " + scenario)
+    """Run each NAME:PORT[:ARG] in turn; print "NAME PORT ok|fail"."""
+    addr, failed = sys.argv[1], 0
+    for spec in sys.argv[2:]:
+        name, port, arg = (spec.split(":", 2) + [""])[:3]
+        try:
+            good = scenario(name, addr, int(port), arg)
+        except (OSError, ValueError, SystemExit) as e:
+            print("# %s: %s" % (name, e), file=sys.stderr)
+            good = False
+        print("%s %s %s" % (name, port, "ok" if good else "fail"))
+        failed += not good
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,10 @@
       accept forever on [::]:PORT (IPv4 too), one thread per connection
   tcphs_xfer.py record PORT BYTES FILE
       accept one connection on [::]:PORT, write its first BYTES to FILE
+  tcphs_xfer.py probe ADDR PORT COUNT TIMEOUT
+      COUNT short exchanges in a row, each given TIMEOUT seconds; print
+      "OK/COUNT MEDIAN_MS": how many completed, and the median time from
+      connect() to the first byte of the server's answer
   tcphs_xfer.py send ADDR PORT BYTES [COUNT]
       COUNT connections in a row (default 1); each sends BYTES, then
       receives BYTES, and both sides check every byte
@@ -18,9 +22,11 @@ carried every byte intact both ways.
 import hashlib
 import random
 import socket
+import statistics
 import struct
 import sys
 import threading
+import time
 
 CHUNK = 1 << 16
 
@@ -117,9 +123,36 @@ def record(port, n, path):
     sys.exit(0)
 
 
+def probe_one(addr, port, timeout):
+    """Seconds from connect() to the server's first byte; None on failure."""
+    start = time.monotonic()
+    try:
+        with socket.create_connection((addr, port), timeout=timeout) as sock:
+            sock.sendall(struct.pack("!Q", 16) + b"".join(stream(1, 16)))
+            first = sock.recv(1)
+            if not first:
+                return None
+            elapsed = time.monotonic() - start
+            rest = recv_small(sock, 16)
+    except OSError:
+        return None
+    return elapsed if rest is not None and rest[-1:] == b"\x01" else None
+
+
+def probe(addr, port, count, timeout):
+    times = [t for t in (probe_one(addr, port, timeout)
+                         for _ in range(count)) if t is not None]
+    median = statistics.median(times) * 1000 if times else 0
+    print("%d/%d %.1f" % (len(times), count, median))
+
+
 def main():
     if sys.argv[1] == "serve":
         serve(int(sys.argv[2]))
+    if sys.argv[1] == "probe":
+        probe(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
+              float(sys.argv[5]))
+        sys.exit(0)
     if sys.argv[1] == "record":
         record(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     addr, port, n = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
