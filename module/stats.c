@@ -90,7 +90,6 @@ static void *tcphs_cpu_next(struct seq_file *seq, loff_t *pos)
 		*pos = cpu + 2;
 		return per_cpu_ptr(tn->stats, cpu);
 	}
-	*pos = nr_cpu_ids + 1;
 	return NULL;
 }
 
@@ -104,9 +103,14 @@ static void *tcphs_stat_start(struct seq_file *seq, loff_t *pos)
 
 static void *tcphs_stat_next(struct seq_file *seq, void *v, loff_t *pos)
 {
+	void *next;
+
 	if (v == SEQ_START_TOKEN)
 		*pos = 1;
-	return tcphs_cpu_next(seq, pos);
+	next = tcphs_cpu_next(seq, pos);
+	if (!next)
+		++*pos;		/* seq_file wants the end to move too */
+	return next;
 }
 
 static void tcphs_stat_stop(struct seq_file *seq, void *v)
