@@ -449,7 +449,7 @@ static void tcphs_xlate_options(struct sk_buff *skb, struct tcphdr *th,
 			tcphs_add32(skb, th, opt + 2, x->tsval_add);
 			tcphs_add32(skb, th, opt + 6, x->tsecr_add);
 		} else if (*opt == TCPOPT_SACK && x->sack_add) {
-			for (i = 2; i + 8 <= len; i += 4)
+			for (i = 2; i + 4 <= len; i += 4)
 				tcphs_add32(skb, th, opt + i, x->sack_add);
 		}
 		opt += len;
