@@ -12,7 +12,7 @@
 set -u
 
 dir=$1
-suites=(tcphs_seq tcphs_parse tcphs_fsm tcphs_cookie)
+suites=(tcphs_seq tcphs_parse tcphs_fsm tcphs_cookie tcphs_dest)
 debugfs=/sys/kernel/debug/kunit
 
 # Print the leaves of a KTAP results file: a result line is a leaf when the

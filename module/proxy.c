@@ -42,8 +42,8 @@
 
 /* The window of our SYN-ACK: what a client may send before the server. */
 #define TCPHS_PX_WINDOW		65535
-/* The shift we announce to a client that offers window scaling. */
-#define TCPHS_PX_WSCALE		7
+/* The low bits of our TSval hold the shift we announced (a cookie's). */
+#define TCPHS_PX_TSVAL_SHIFT	0xf
 /* What a flow may hold for its server: one SYN-ACK window of payload. */
 #define TCPHS_PX_HOLD_BYTES	TCPHS_PX_WINDOW
 #define TCPHS_PX_HOLD_SEGS	64
@@ -85,17 +85,100 @@ static void tcphs_ends_of(const struct tcphs_tuple *tu, struct tcphs_ends *e)
 	e->dport = tu->dport;
 }
 
-/* What the client's SYN asked for; RFC 9293 3.7.1 for a missing MSS. */
-static void tcphs_synopts_of(const struct tcphs_seg *seg, u8 family,
-			     struct tcphs_synopts *o)
+/* What a SYN or SYN-ACK announced; RFC 9293 3.7.1 for a missing MSS. */
+static void tcphs_hsopts_of(const struct tcphs_seg *seg, u8 family,
+			    struct tcphs_hsopts *o)
 {
 	const struct tcphs_opts *opt = &seg->opt;
 
-	o->mss = opt->present & TCPHS_OPT_MSS ? opt->mss :
-		 family == NFPROTO_IPV4 ? 536 : 1220;
-	o->wscale = opt->present & TCPHS_OPT_WSCALE ? opt->wscale :
-		    TCPHS_NO_WSCALE;
-	o->sack = opt->present & TCPHS_OPT_SACK_PERM;
+	o->syn.mss = opt->present & TCPHS_OPT_MSS ? opt->mss :
+		     family == NFPROTO_IPV4 ? 536 : 1220;
+	o->syn.wscale = opt->present & TCPHS_OPT_WSCALE ? opt->wscale :
+			TCPHS_NO_WSCALE;
+	o->syn.sack = opt->present & TCPHS_OPT_SACK_PERM;
+	o->ts = opt->present & TCPHS_OPT_TS;
+}
+
+/* ---- What servers announced, per destination (dest.h) ---- */
+
+static u64 *tcphs_dest_slot(struct tcphs_net *tn, const struct tcphs_tuple *tu,
+			    u32 *tag)
+{
+	struct {
+		union nf_inet_addr daddr;
+		__be16 dport;
+		u8 family;
+	} __aligned(8) key = {
+		.daddr = tu->daddr,
+		.dport = tu->dport,
+		.family = tu->family,
+	};
+	u64 hash = siphash(&key, sizeof(key), &tn->table.key);
+
+	*tag = hash >> 32;
+	return &tn->dests[hash & (TCPHS_DEST_SLOTS - 1)];
+}
+
+static void tcphs_dest_known(struct tcphs_net *tn,
+			     const struct tcphs_tuple *tu,
+			     struct tcphs_hsopts *srv)
+{
+	u32 tag, tick = tcphs_dest_tick(ktime_get_ns());
+	u64 *slot = tcphs_dest_slot(tn, tu, &tag);
+
+	if (!tcphs_dest_unpack(READ_ONCE(*slot), tag, tick, srv))
+		tcphs_dest_default(tu->family == NFPROTO_IPV6, srv);
+}
+
+/* Learn from the server's SYN-ACK; true if it said something new. */
+static bool tcphs_dest_heard(struct tcphs_net *tn,
+			     const struct tcphs_tuple *tu,
+			     const struct tcphs_hsopts *asked,
+			     const struct tcphs_seg *synack)
+{
+	u32 tag, tick = tcphs_dest_tick(ktime_get_ns());
+	u64 *slot = tcphs_dest_slot(tn, tu, &tag);
+	struct tcphs_hsopts known, answer, before;
+	u64 old = READ_ONCE(*slot), fresh;
+	bool had = tcphs_dest_unpack(old, tag, tick, &known);
+
+	if (!had)
+		tcphs_dest_default(tu->family == NFPROTO_IPV6, &known);
+	before = known;
+	tcphs_hsopts_of(synack, tu->family, &answer);
+	tcphs_dest_learn(&known, asked, &answer);
+	fresh = tcphs_dest_pack(tag, tick, &known);
+	if (fresh != old)	/* spare the cache line: most say the same */
+		WRITE_ONCE(*slot, fresh);
+	return !had || fresh != tcphs_dest_pack(tag, tick, &before);
+}
+
+/*
+ * Our SYN-ACK to a client: what the server of this destination announced
+ * (or the defaults), and the client's options as the server will hear
+ * them: only those the client was told it may use.
+ */
+static void tcphs_proxy_offer(struct tcphs_net *tn, const struct tcphs_pkt *p,
+			      struct tcphs_hsopts *ours,
+			      struct tcphs_hsopts *to_server)
+{
+	struct tcphs_hsopts srv;
+
+	tcphs_hsopts_of(p->seg, p->tu->family, to_server);
+	tcphs_dest_known(tn, p->tu, &srv);
+	tcphs_dest_announce(to_server, &srv, ours);
+	if (ours->syn.wscale == TCPHS_NO_WSCALE)
+		to_server->syn.wscale = TCPHS_NO_WSCALE;
+	to_server->syn.sack = ours->syn.sack;
+	to_server->ts = ours->ts;
+}
+
+/* Random, but for the low bits: the shift we announce, for a cookie. */
+static u32 tcphs_proxy_tsval(u8 our_wscale)
+{
+	return (get_random_u32() & ~TCPHS_PX_TSVAL_SHIFT) |
+	       (our_wscale == TCPHS_NO_WSCALE ? TCPHS_PX_TSVAL_SHIFT :
+		our_wscale);
 }
 
 /* ---- Building and sending our own segments ---- */
@@ -345,14 +428,9 @@ static void tcphs_out_to_server(const struct tcphs_tuple *tu,
 	o->tsval = px->client_tsval;
 }
 
-static u16 tcphs_announced_mss(u16 client_mss, u8 family)
-{
-	return min_t(u16, client_mss, family == NFPROTO_IPV4 ? 1460 : 1440);
-}
-
 static void tcphs_out_synack(const struct tcphs_tuple *tu,
-			     const struct tcphs_synopts *opts, bool ts,
-			     u32 isn, u32 client_isn, u32 tsval, u32 tsecr,
+			     const struct tcphs_hsopts *ours, u32 isn,
+			     u32 client_isn, u32 tsval, u32 tsecr,
 			     struct tcphs_out *o)
 {
 	tcphs_out_to_client(tu, o);
@@ -360,11 +438,8 @@ static void tcphs_out_synack(const struct tcphs_tuple *tu,
 	o->seq = isn;
 	o->ack = client_isn + 1;
 	o->win = TCPHS_PX_WINDOW;
-	o->opts.mss = tcphs_announced_mss(opts->mss, tu->family);
-	o->opts.sack = opts->sack;
-	o->opts.wscale = opts->wscale == TCPHS_NO_WSCALE ? TCPHS_NO_WSCALE :
-			 TCPHS_PX_WSCALE;
-	o->ts = ts;
+	o->opts = ours->syn;
+	o->ts = ours->ts;
 	o->tsval = tsval;
 	o->tsecr = tsecr;
 }
@@ -563,10 +638,26 @@ static u32 tcphs_proxy_isn(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	return tcphs_isn(policy, &in);
 }
 
+/* A client's SYN, and what we answer it with, into its flow's record. */
+static void tcphs_proxy_take_syn(struct tcphs_net *tn, struct tcphs_proxy *px,
+				 const struct tcphs_tuple *tu, u32 client_isn,
+				 const struct tcphs_hsopts *ours,
+				 const struct tcphs_hsopts *to_server)
+{
+	px->client_isn = client_isn;
+	px->opts = to_server->syn;
+	px->ts = to_server->ts;
+	px->our_mss = ours->syn.mss;
+	px->our_wscale = ours->syn.wscale;
+	px->our_tsval = tcphs_proxy_tsval(ours->syn.wscale);
+	px->our_isn = tcphs_proxy_isn(tn, tu, &px->opts, client_isn, false);
+}
+
 /* Keep a half-open flow, unless proxy_halfopen_max of them are kept. */
 static struct tcphs_flow *tcphs_proxy_keep(struct tcphs_net *tn,
 					   const struct tcphs_pkt *p, u32 hash,
-					   const struct tcphs_synopts *opts)
+					   const struct tcphs_hsopts *ours,
+					   const struct tcphs_hsopts *to_server)
 {
 	struct tcphs_table *t = &tn->table;
 	unsigned int max_flows = READ_ONCE(tn->cfg.max_flows);
@@ -583,11 +674,7 @@ static struct tcphs_flow *tcphs_proxy_keep(struct tcphs_net *tn,
 		return NULL;
 	px = flow->px;
 	px->phase = TCPHS_PX_SYNACK;
-	px->client_isn = p->seg->seq;
-	px->opts = *opts;
-	px->ts = p->seg->opt.present & TCPHS_OPT_TS;
-	px->our_tsval = get_random_u32();
-	px->our_isn = tcphs_proxy_isn(tn, p->tu, opts, px->client_isn, false);
+	tcphs_proxy_take_syn(tn, px, p->tu, p->seg->seq, ours, to_server);
 	flow->hs.state = TCPHS_SYN_RCVD;
 
 	spin_lock_bh(lock);
@@ -607,8 +694,7 @@ static int tcphs_proxy_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 			   u32 hash)
 {
 	const struct tcphs_seg *seg = p->seg;
-	bool ts = seg->opt.present & TCPHS_OPT_TS;
-	struct tcphs_synopts opts;
+	struct tcphs_hsopts ours, to_server;
 	struct tcphs_flow *flow;
 	struct tcphs_out out;
 	u32 isn, tsval;
@@ -616,20 +702,26 @@ static int tcphs_proxy_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 	/* Fast Open data is not taken: the SYN-ACK acknowledges the SYN
 	 * alone, and the client sends the data again (RFC 7413 4.2.2).
 	 */
-	tcphs_synopts_of(seg, p->tu->family, &opts);
-	flow = tcphs_proxy_keep(tn, p, hash, &opts);
+	tcphs_proxy_offer(tn, p, &ours, &to_server);
+	flow = tcphs_proxy_keep(tn, p, hash, &ours, &to_server);
 	if (flow) {
 		isn = flow->px->our_isn;
 		tsval = flow->px->our_tsval;
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_SYNACK);
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_NEW);
 	} else {
-		isn = tcphs_proxy_isn(tn, p->tu, &opts, seg->seq, true);
-		tsval = get_random_u32();
+		/* Without timestamps a cookie has no room for our shift:
+		 * announce the one the third ACK will assume.
+		 */
+		if (!ours.ts && ours.syn.wscale != TCPHS_NO_WSCALE)
+			ours.syn.wscale = TCPHS_DEST_WSCALE;
+		isn = tcphs_proxy_isn(tn, p->tu, &to_server.syn, seg->seq,
+				      true);
+		tsval = tcphs_proxy_tsval(ours.syn.wscale);
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_COOKIE);
 	}
-	tcphs_out_synack(p->tu, &opts, ts, isn, seg->seq, tsval,
-			 seg->opt.tsval, &out);
+	tcphs_out_synack(p->tu, &ours, isn, seg->seq, tsval, seg->opt.tsval,
+			 &out);
 	tcphs_proxy_send(tn, &out, 1);
 	consume_skb(p->skb);
 	return NF_STOLEN;
@@ -648,10 +740,11 @@ static void tcphs_proxy_accept(struct tcphs_flow *flow,
 	px->ifindex = p->state->in->ifindex;
 	px->client_tsval = seg->opt.tsval;
 	px->client_win = seg->window;
+	/* opts.wscale is the client's only if ours was announced. */
 	px->client_shift = px->opts.wscale == TCPHS_NO_WSCALE ? 0 :
 			   px->opts.wscale;
 	px->client_view_shift = px->opts.wscale == TCPHS_NO_WSCALE ? 0 :
-				TCPHS_PX_WSCALE;
+				px->our_wscale;
 	px->syn_sent = jiffies;
 	tcphs_out_syn(flow, syn);
 
@@ -694,6 +787,18 @@ static int tcphs_proxy_hold(struct tcphs_net *tn, struct tcphs_proxy *px,
 	return NF_STOLEN;
 }
 
+/* The shift a cookie's SYN-ACK announced (see tcphs_proxy_syn()). */
+static u8 tcphs_cookie_wscale_of(const struct tcphs_proxy *px)
+{
+	if (px->opts.wscale == TCPHS_NO_WSCALE)
+		return TCPHS_NO_WSCALE;
+	if (!px->ts)
+		return TCPHS_DEST_WSCALE;
+	/* The client's echo of our TSval: a lie only misleads itself. */
+	return min_t(u8, px->our_tsval & TCPHS_PX_TSVAL_SHIFT,
+		     TCPHS_MAX_WSCALE);
+}
+
 /* A third ACK with no flow: is it a cookie of ours? */
 static int tcphs_proxy_cookie_ack(struct tcphs_net *tn,
 				  const struct tcphs_pkt *p, u32 hash)
@@ -728,6 +833,7 @@ static int tcphs_proxy_cookie_ack(struct tcphs_net *tn,
 	px->opts = opts;
 	px->ts = seg->opt.present & TCPHS_OPT_TS;
 	px->our_tsval = seg->opt.tsecr;
+	px->our_wscale = tcphs_cookie_wscale_of(px);
 
 	spin_lock_bh(lock);
 	twin = tcphs_table_find(t, hash, p->tu, &dir);
@@ -759,6 +865,8 @@ struct tcphs_px_result {
 	struct sk_buff_head release;	/* held segments, now for the server */
 	int ifindex;
 	enum tcphs_stat stat;		/* one counter to bump, if not 0 */
+	bool learned;			/* and proxy_learned */
+	bool rescaled;			/* and proxy_rescaled */
 };
 
 static void tcphs_px_synack_phase(struct tcphs_net *tn, struct tcphs_flow *flow,
@@ -768,6 +876,7 @@ static void tcphs_px_synack_phase(struct tcphs_net *tn, struct tcphs_flow *flow,
 	struct tcphs_proxy *px = flow->px;
 	const struct tcphs_seg *seg = p->seg;
 	struct tcphs_table *t = &tn->table;
+	struct tcphs_hsopts ours, to_server;
 
 	if (dir != TCPHS_DIR_ORIG)
 		return;
@@ -778,15 +887,17 @@ static void tcphs_px_synack_phase(struct tcphs_net *tn, struct tcphs_flow *flow,
 			r->stat = TCPHS_STAT_SYNACK_RETRANS;
 		} else {
 			/* A new handshake on the same tuple. */
-			px->client_isn = seg->seq;
-			tcphs_synopts_of(seg, flow->tuple.family, &px->opts);
-			px->ts = seg->opt.present & TCPHS_OPT_TS;
-			px->our_isn = tcphs_proxy_isn(tn, &flow->tuple,
-						      &px->opts, seg->seq,
-						      false);
+			tcphs_proxy_offer(tn, p, &ours, &to_server);
+			tcphs_proxy_take_syn(tn, px, &flow->tuple, seg->seq,
+					     &ours, &to_server);
 			r->stat = TCPHS_STAT_RESTARTS;
 		}
-		tcphs_out_synack(&flow->tuple, &px->opts, px->ts, px->our_isn,
+		/* What the first SYN-ACK said, again. */
+		ours.syn.mss = px->our_mss;
+		ours.syn.wscale = px->our_wscale;
+		ours.syn.sack = px->opts.sack;
+		ours.ts = px->ts;
+		tcphs_out_synack(&flow->tuple, &ours, px->our_isn,
 				 px->client_isn, px->our_tsval, seg->opt.tsval,
 				 &r->out[r->nr_out++]);
 		r->verdict = NF_STOLEN;
@@ -823,15 +934,20 @@ static void tcphs_px_server_open(struct tcphs_net *tn, struct tcphs_flow *flow,
 	const struct tcphs_seg *seg = p->seg;
 	bool scaled = (seg->opt.present & TCPHS_OPT_WSCALE) &&
 		      px->opts.wscale != TCPHS_NO_WSCALE;
+	struct tcphs_hsopts asked = { .syn = px->opts, .ts = px->ts };
 	struct tcphs_seg ack = {};
 	struct tcphs_step st;
 
+	r->learned = tcphs_dest_heard(tn, &flow->tuple, &asked, seg);
 	px->seq_delta = seg->seq - px->our_isn;
 	px->ts = px->ts && (seg->opt.present & TCPHS_OPT_TS);
 	px->ts_delta = px->ts ? seg->opt.tsval - px->our_tsval : 0;
 	px->server_shift = scaled ? seg->opt.wscale : 0;
 	px->server_view_shift = scaled ? px->opts.wscale : 0;
 	px->phase = TCPHS_PX_OPEN;
+	if (px->server_shift != px->client_view_shift ||
+	    px->client_shift != px->server_view_shift)
+		r->rescaled = true;
 
 	st = tcphs_fsm_step(&flow->hs, seg, TCPHS_DIR_REPLY);
 	tcphs_fsm_commit(&flow->hs, seg, TCPHS_DIR_REPLY, &st);
@@ -940,6 +1056,10 @@ static int tcphs_proxy_known(struct tcphs_net *tn, struct tcphs_pkt *p,
 		tcphs_stat_inc(tn->stats, r.stat);
 	if (r.stat == TCPHS_STAT_PROXY_OPEN)
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_ESTABLISHED);
+	if (r.learned)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_LEARNED);
+	if (r.rescaled)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_RESCALED);
 	tcphs_proxy_send(tn, r.out, r.nr_out);
 	tcphs_release_held(tn, &r.release, r.ifindex);
 	return r.verdict;

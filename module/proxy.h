@@ -28,9 +28,11 @@ struct tcphs_proxy {
 	u32 held_bytes;
 	int ifindex;		/* where the client's segments come in */
 	u16 client_win;		/* the client's latest window field */
+	u16 our_mss;		/* what our SYN-ACK announced */
 	struct tcphs_synopts opts;	/* the client's SYN, as the server hears it */
 	u8 phase;		/* enum tcphs_px_phase */
 	bool ts;		/* timestamps on both sides */
+	u8 our_wscale;		/* the shift our SYN-ACK announced */
 	u8 syn_tries;
 	/* Window shifts: what a sender applies, what its receiver assumes. */
 	u8 client_shift;

@@ -49,6 +49,8 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_PROXY_REFUSED]	= "proxy_refused",
 	[TCPHS_STAT_PROXY_TIMEOUT]	= "proxy_timeout",
 	[TCPHS_STAT_PROXY_XMIT_FAILED]	= "proxy_xmit_failed",
+	[TCPHS_STAT_PROXY_LEARNED]	= "proxy_learned",
+	[TCPHS_STAT_PROXY_RESCALED]	= "proxy_rescaled",
 };
 
 static const char *tcphs_stat_name(unsigned int i)

@@ -7,6 +7,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "dest.h"
 #include "isn.h"
 #include "proxy.h"
 #include "stats.h"
@@ -65,6 +66,7 @@ struct tcphs_net {
 	struct ctl_table_header *sysctl_hdr;
 	struct delayed_work gc_work;
 	struct tcphs_out *gc_out;	/* TCPHS_GC_OUT of them */
+	u64 dests[TCPHS_DEST_SLOTS];	/* what servers announced (dest.h) */
 };
 
 extern unsigned int tcphs_net_id;

@@ -138,15 +138,27 @@ refusal() {	# WHERE PXNS
 	check_eq "$where: counted" 1 "$(delta "$pxns" proxy_refused "$ref0")"
 }
 
-# wscale_of_server: the shift the server announced on its :8002 socket.
-wscale_of_server() {
-	s ss -tniH state established '( sport = :8002 )' |
-		sed -n 's/.*wscale:[0-9]*,\([0-9]*\).*/\1/p'
+# Both ends' view of the client's connection to :8002 (ss -i).
+server_view() { s ss -tniH state established '( sport = :8002 )'; }
+client_view() { c ss -tniH state established '( dport = :8002 )'; }
+
+# wscale_of VIEW: the shift the other end announced ("wscale:SND,RCV").
+wscale_of() { echo "$1" | sed -n 's/.*wscale:\([0-9]*\),.*/\1/p'; }
+
+# hold_second: a connection to :8002 that teaches tcphs the server's
+# options, then one held for 5 s that tcphs answers with what it learned.
+hold_second() {
+	c python3 -c "import socket, time
+socket.create_connection(('$S4', 8002)).close(); time.sleep(1)
+s = socket.create_connection(('$S4', 8002)); time.sleep(5)" &
+	wait_for 4 test -n "$(server_view)"
 }
 
 # Server window scale 0, 7, 14 (RFC 7323 2.3): from its receive buffers.
+# No sysctl tells tcphs: a client after the first is answered with the
+# server's own shift, and its windows need no rewriting.
 server_wscale() {	# WHERE SHIFT
-	local where=$1 shift=$2 max
+	local where=$1 shift=$2 max resc0
 
 	case $shift in
 	0) max=65535 ;;
@@ -157,12 +169,39 @@ server_wscale() {	# WHERE SHIFT
 	s sysctl -qw net.ipv4.tcp_rmem="4096 $((max < 131072 ? max : 131072)) $max"
 	check "$where: server window scale $shift, transfer byte-exact" \
 		xfer $S4 2000000 1
-	c python3 -c "import socket, time
-s = socket.create_connection(('$S4', 8002)); time.sleep(5)" &
-	wait_for 4 test -n "$(wscale_of_server)"
+	resc0=$(tcphs_stat "$NS_R" proxy_rescaled)
+	check "$where: server window scale $shift, a second transfer" \
+		xfer $S4 2000000 1
+	check_eq "$where: the second needs no window rewritten" 0 \
+		"$(delta "$NS_R" proxy_rescaled "$resc0")"
+	hold_second
 	check_eq "$where: the server did announce $shift" "$shift" \
-		"$(wscale_of_server)"
+		"$(wscale_of "$(server_view)")"
+	check_eq "$where: and tcphs told the client $shift" "$shift" \
+		"$(wscale_of "$(client_view)")"
 	wait $!
+}
+
+# A server with a smaller MSS and no SACK: the next client hears so.
+server_learned() {
+	local learned0 view
+
+	s ip route change default via 10.0.2.1 advmss 1200
+	s sysctl -qw net.ipv4.tcp_sack=0
+	learned0=$(tcphs_stat "$NS_R" proxy_learned)
+	hold_second
+	view=$(client_view)
+	echo "# client: $view"
+	# 1200 less the 12 bytes of the timestamps option in every segment.
+	check_eq "the client is told the server's MSS" mss:1188 \
+		"$(echo "$view" | grep -oE '(^| )mss:[0-9]+' | tr -d ' ')"
+	check "and that it does no SACK" eval '! echo "$view" | grep -qw sack'
+	check "proxy_learned counted it" \
+		test "$(delta "$NS_R" proxy_learned "$learned0")" -ge 1
+	wait $!
+	s ip route change default via 10.0.2.1
+	s sysctl -qw net.ipv4.tcp_sack=1
+	check "the server's SACK back: transfer byte-exact" xfer $S4 2000000 1
 }
 
 for where in forwarded local; do
@@ -206,6 +245,7 @@ for shift in 0 7 14; do
 done
 sysctl -qw net.core.rmem_max="$rmem_max"
 s sysctl -qw net.ipv4.tcp_rmem="$tcp_rmem"
+server_learned
 
 # A server that never answers: SYN at 0, 1 and 3 s, the client reset at 7.
 t0=$(tcphs_stat "$NS_R" proxy_timeout)
