@@ -18,10 +18,13 @@
  *       10  timestamps
  *    9..0   when it was learned, in ticks of 64 s (wraps every 18 h)
  *
- * An entry is believed for TCPHS_DEST_TTL ticks. What a server refused
- * (SACK, say) is only learned when our SYN offered it, and our SYN offers
- * only what the client was told, so an expiry is what lets a server that
- * changed its mind be asked again.
+ * An entry is believed for TCPHS_DEST_TTL ticks from when it was learned
+ * (a sighting that says nothing new does not renew it). What a server
+ * refused (SACK, say) is only learned when our SYN offered it, and our SYN
+ * offers only what the client was told, so an expiry is what lets a server
+ * that changed its mind be asked again. After 1024 ticks the clock wraps:
+ * an entry left untouched for 18 h may be believed again, which costs no
+ * more than a stale answer; the next server SYN-ACK corrects it.
  */
 #ifndef _TCPHS_DEST_H
 #define _TCPHS_DEST_H
@@ -29,7 +32,7 @@
 #include "cookie.h"
 
 #define TCPHS_DEST_SLOTS	512	/* per namespace: 4 KiB */
-#define TCPHS_DEST_TTL		10	/* ticks: 10 to 11 minutes */
+#define TCPHS_DEST_TTL		10	/* ticks: 9.6 to 10.7 minutes */
 #define TCPHS_DEST_WSCALE	7	/* announced before a server is known */
 
 /* What one end announced in its SYN or SYN-ACK, learned or assumed. */

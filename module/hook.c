@@ -171,9 +171,12 @@ static int tcphs_proxy_step(struct tcphs_net *tn, struct sk_buff *skb,
 		.state = state,
 	};
 
-	if (READ_ONCE(tn->cfg.mode) != TCPHS_MODE_PROXY)
+	bool answer = READ_ONCE(tn->cfg.mode) == TCPHS_MODE_PROXY;
+
+	/* Flows proxied before a change of mode are still translated. */
+	if (!answer && !READ_ONCE(tn->proxied))
 		return TCPHS_PX_TRACK;
-	return tcphs_proxy_segment(tn, &p);
+	return tcphs_proxy_segment(tn, &p, answer);
 }
 
 /* Everything after the network header: shared by both families. */

@@ -139,8 +139,8 @@ static bool tcphs_dest_heard(struct tcphs_net *tn,
 	u32 tag, tick = tcphs_dest_tick(ktime_get_ns());
 	u64 *slot = tcphs_dest_slot(tn, tu, &tag);
 	struct tcphs_hsopts known, answer, before;
-	u64 old = READ_ONCE(*slot), fresh;
-	bool had = tcphs_dest_unpack(old, tag, tick, &known);
+	bool had = tcphs_dest_unpack(READ_ONCE(*slot), tag, tick, &known);
+	u64 fresh;
 
 	if (!had)
 		tcphs_dest_default(tu->family == NFPROTO_IPV6, &known);
@@ -148,9 +148,15 @@ static bool tcphs_dest_heard(struct tcphs_net *tn,
 	tcphs_hsopts_of(synack, tu->family, &answer);
 	tcphs_dest_learn(&known, asked, &answer);
 	fresh = tcphs_dest_pack(tag, tick, &known);
-	if (fresh != old)	/* spare the cache line: most say the same */
-		WRITE_ONCE(*slot, fresh);
-	return !had || fresh != tcphs_dest_pack(tag, tick, &before);
+	/*
+	 * Rewritten only when it says something new: an entry ages from when
+	 * it was learned, however busy, so that a refusal is asked about
+	 * again (and the cache line is spared).
+	 */
+	if (had && fresh == tcphs_dest_pack(tag, tick, &before))
+		return false;
+	WRITE_ONCE(*slot, fresh);
+	return true;
 }
 
 /*
@@ -683,8 +689,10 @@ static struct tcphs_flow *tcphs_proxy_keep(struct tcphs_net *tn,
 	if (linked)
 		atomic_inc(&t->halfopen);
 	spin_unlock_bh(lock);
-	if (linked)
+	if (linked) {
+		WRITE_ONCE(tn->proxied, true);
 		return flow;
+	}
 	tcphs_flow_free(flow);
 	return NULL;
 }
@@ -848,6 +856,7 @@ static int tcphs_proxy_cookie_ack(struct tcphs_net *tn,
 	tcphs_proxy_accept(flow, p, &syn);
 	verdict = tcphs_proxy_hold(tn, px, p);
 	spin_unlock_bh(lock);
+	WRITE_ONCE(tn->proxied, true);
 
 	tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_NEW);
 	tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_CONNECT);
@@ -904,6 +913,7 @@ static void tcphs_px_synack_phase(struct tcphs_net *tn, struct tcphs_flow *flow,
 		consume_skb(p->skb);
 		return;
 	case TCPHS_EV_ACK:
+	case TCPHS_EV_FIN:	/* the third ACK lost, its data and FIN not */
 		if (seg->ack != px->our_isn + 1 ||
 		    seg->seq != px->client_isn + 1) {
 			r->stat = TCPHS_STAT_PROXY_ACK_BAD;
@@ -1006,7 +1016,9 @@ static void tcphs_px_connecting_phase(struct tcphs_net *tn,
 	}
 	if (ev == TCPHS_EV_SYNACK && seg->ack == px->client_isn + 1) {
 		tcphs_px_server_open(tn, flow, p, r);
-	} else if (ev == TCPHS_EV_RST) {
+	} else if (ev == TCPHS_EV_RST && (seg->flags & TCPHS_ACK) &&
+		   seg->ack == px->client_isn + 1) {
+		/* RFC 9293 3.10.7.3: in SYN-SENT, only if it acks our SYN. */
 		tcphs_out_rst_client(flow, &r->out[r->nr_out++]);
 		tcphs_table_unlink(&tn->table, flow);
 		r->stat = TCPHS_STAT_PROXY_REFUSED;
@@ -1065,7 +1077,13 @@ static int tcphs_proxy_known(struct tcphs_net *tn, struct tcphs_pkt *p,
 	return r.verdict;
 }
 
-int tcphs_proxy_segment(struct tcphs_net *tn, struct tcphs_pkt *p)
+/*
+ * @answer: proxy mode, where SYNs to proxy_ports are ours to answer. In
+ * track and enforce modes the flows proxied before are still translated,
+ * to their end, or their connections would break at the change of mode.
+ */
+int tcphs_proxy_segment(struct tcphs_net *tn, struct tcphs_pkt *p,
+			bool answer)
 {
 	struct tcphs_table *t = &tn->table;
 	u32 hash = tcphs_table_hash(t, p->tu);
@@ -1075,7 +1093,7 @@ int tcphs_proxy_segment(struct tcphs_net *tn, struct tcphs_pkt *p)
 	flow = tcphs_table_find(t, hash, p->tu, &dir);
 	if (flow && flow->px)
 		return tcphs_proxy_known(tn, p, flow, hash, dir);
-	if (flow || p->state->hook != NF_INET_PRE_ROUTING ||
+	if (!answer || flow || p->state->hook != NF_INET_PRE_ROUTING ||
 	    !tcphs_proxy_port(tn, p->seg->dport))
 		return TCPHS_PX_TRACK;
 	switch (tcphs_fsm_event(p->seg->flags)) {
@@ -1086,6 +1104,7 @@ int tcphs_proxy_segment(struct tcphs_net *tn, struct tcphs_pkt *p)
 			return TCPHS_PX_TRACK;
 		return tcphs_proxy_syn(tn, p, hash);
 	case TCPHS_EV_ACK:
+	case TCPHS_EV_FIN:
 		return tcphs_proxy_cookie_ack(tn, p, hash);
 	default:
 		return TCPHS_PX_TRACK;

@@ -67,6 +67,7 @@ struct tcphs_net {
 	struct delayed_work gc_work;
 	struct tcphs_out *gc_out;	/* TCPHS_GC_OUT of them */
 	u64 dests[TCPHS_DEST_SLOTS];	/* what servers announced (dest.h) */
+	bool proxied;			/* a flow was ever proxied here */
 };
 
 extern unsigned int tcphs_net_id;

@@ -86,7 +86,8 @@ crafted() {	# WHERE PXNS ADDR FAMILY
 	done
 	ack0=$(tcphs_stat "$pxns" proxy_ack_bad)
 	cookie0=$(tcphs_stat "$pxns" proxy_cookie_bad)
-	out=$(c "$CRAFT" "$addr" "data3:8101:$payload" badack:8102 \
+	out=$(c "$CRAFT" "$addr" "data3:8101:$payload" fin3:8002:bye \
+		badack:8102 \
 		"sh:0:$px.proxy_halfopen_max=0" tamper:8103 \
 		"between:8104:$px.rotate_keys=1" \
 		"between:8105:$px.rotate_keys=1; $px.rotate_keys=1" \
@@ -97,6 +98,8 @@ crafted() {	# WHERE PXNS ADDR FAMILY
 		"data3 8101 ok" "$(echo "$out" | grep ^data3)"
 	check_eq "$where $fam: and reaches the server intact" "$payload" \
 		"$(cat /tmp/tcphs-rec 2>/dev/null)"
+	check_eq "$where $fam: data and FIN before any bare third ACK connect" \
+		"fin3 8002 ok" "$(echo "$out" | grep ^fin3)"
 	check_eq "$where $fam: a wrong third ACK is counted" 1 \
 		"$(delta "$pxns" proxy_ack_bad "$ack0")"
 	check_eq "$where $fam: and reaches no server" "${n0[8102]}" \
@@ -142,8 +145,10 @@ refusal() {	# WHERE PXNS
 server_view() { s ss -tniH state established '( sport = :8002 )'; }
 client_view() { c ss -tniH state established '( dport = :8002 )'; }
 
-# wscale_of VIEW: the shift the other end announced ("wscale:SND,RCV").
-wscale_of() { echo "$1" | sed -n 's/.*wscale:\([0-9]*\),.*/\1/p'; }
+# In ss -i, "wscale:SND,RCV": SND the shift the other end announced, RCV
+# this end's own.
+snd_wscale_of() { echo "$1" | sed -n 's/.*wscale:\([0-9]*\),.*/\1/p'; }
+rcv_wscale_of() { echo "$1" | sed -n 's/.*wscale:[0-9]*,\([0-9]*\).*/\1/p'; }
 
 # hold_second: a connection to :8002 that teaches tcphs the server's
 # options, then one held for 5 s that tcphs answers with what it learned.
@@ -176,9 +181,9 @@ server_wscale() {	# WHERE SHIFT
 		"$(delta "$NS_R" proxy_rescaled "$resc0")"
 	hold_second
 	check_eq "$where: the server did announce $shift" "$shift" \
-		"$(wscale_of "$(server_view)")"
+		"$(rcv_wscale_of "$(server_view)")"
 	check_eq "$where: and tcphs told the client $shift" "$shift" \
-		"$(wscale_of "$(client_view)")"
+		"$(snd_wscale_of "$(client_view)")"
 	wait $!
 }
 
@@ -246,6 +251,19 @@ done
 sysctl -qw net.core.rmem_max="$rmem_max"
 s sysctl -qw net.ipv4.tcp_rmem="$tcp_rmem"
 server_learned
+
+# Proxy mode left for enforce: a connection proxied before goes on,
+# translated; a new one goes to the server itself.
+open0=$(tcphs_stat "$NS_R" proxy_open)
+check "proxy mode left while connected: 1 MB each way byte-exact" \
+	c "$XFER" send $S4 8000 1000000 1 \
+	"ip netns exec $NS_R sysctl -qw net.tcphs.mode=enforce"
+check_eq "that connection was proxied" $((open0 + 1)) \
+	"$(tcphs_stat "$NS_R" proxy_open)"
+check "enforce mode: a new connection, byte-exact" xfer $S4 100000 1
+check_eq "enforce mode: tcphs answered no SYN" $((open0 + 1)) \
+	"$(tcphs_stat "$NS_R" proxy_open)"
+r sysctl -qw net.tcphs.mode=proxy
 
 # A server that never answers: SYN at 0, 1 and 3 s, the client reset at 7.
 t0=$(tcphs_stat "$NS_R" proxy_timeout)

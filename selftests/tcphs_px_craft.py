@@ -12,6 +12,7 @@ prints "NAME PORT ok" or "NAME PORT fail" for each:
   synack         send a SYN, print the SYN-ACK's ISN as 8 hex digits
   data3:P:TEXT   complete the handshake with TEXT on the third ACK; ok once
                  the server acknowledges all of it
+  fin3:P:TEXT    as data3, the third ACK lost: TEXT and a FIN come first
   badack         answer the SYN-ACK with an ACK of ISN + 2
   tamper         answer with ISN + 1 but one bit of the ISN's MAC flipped
   between:P:CMD  run the shell line CMD between the SYN-ACK and a good ACK
@@ -49,9 +50,10 @@ def handshake_start(addr, port):
     return sport, isn, synack[TCP]
 
 
-def ack(addr, port, sport, seq, ack_no, payload=b""):
+def ack(addr, port, sport, seq, ack_no, payload=b"", fin=False):
     pkt = ip_to(addr) / TCP(sport=sport, dport=port, flags="A" + (
-        "P" if payload else ""), seq=seq & MASK, ack=ack_no & MASK,
+        "P" if payload else "") + ("F" if fin else ""),
+        seq=seq & MASK, ack=ack_no & MASK,
         window=502,
         options=[("NOP", None), ("NOP", None), ("Timestamp", (1001, 0))])
     if payload:
@@ -59,10 +61,10 @@ def ack(addr, port, sport, seq, ack_no, payload=b""):
     send(pkt)
 
 
-def data3(addr, port, payload):
-    """True once the server acknowledges all of payload."""
+def data3(addr, port, payload, fin=False):
+    """True once the server acknowledges all of payload (and the FIN)."""
     sport, isn, sa = handshake_start(addr, port)
-    want = (isn + 1 + len(payload)) & 0xFFFFFFFF
+    want = (isn + 1 + len(payload) + fin) & 0xFFFFFFFF
 
     def acked(p):
         return TCP in p and p[TCP].dport == sport and p[TCP].ack == want
@@ -72,15 +74,15 @@ def data3(addr, port, payload):
         sniff(lfilter=acked, count=1, timeout=15)))
     t.start()
     time.sleep(0.5)
-    ack(addr, port, sport, isn + 1, sa.seq + 1, payload)
+    ack(addr, port, sport, isn + 1, sa.seq + 1, payload, fin)
     t.join()
     return bool(got)
 
 
 def scenario(name, addr, port, arg):
     """One scenario; False if it could not do its part."""
-    if name == "data3":
-        return data3(addr, port, arg.encode())
+    if name in ("data3", "fin3"):
+        return data3(addr, port, arg.encode(), name == "fin3")
     if name == "sh":
         return subprocess.run(arg, shell=True).returncode == 0
     sport, isn, sa = handshake_start(addr, port)

@@ -10,9 +10,10 @@
       COUNT short exchanges in a row, each given TIMEOUT seconds; print
       "OK/COUNT MEDIAN_MS": how many completed, and the median time from
       connect() to the first byte of the server's answer
-  tcphs_xfer.py send ADDR PORT BYTES [COUNT]
+  tcphs_xfer.py send ADDR PORT BYTES [COUNT [COMMAND]]
       COUNT connections in a row (default 1); each sends BYTES, then
-      receives BYTES, and both sides check every byte
+      receives BYTES, and both sides check every byte; COMMAND (a shell
+      line) runs once each connection is up, before its bytes go
 
 On each connection the client sends an 8-byte length N and N bytes of one
 seeded stream; the server checks them and answers with N bytes of another
@@ -24,6 +25,7 @@ import random
 import socket
 import statistics
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -92,8 +94,10 @@ def serve(port):
         threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
 
 
-def send_one(addr, port, n):
+def send_one(addr, port, n, then=None):
     with socket.create_connection((addr, port), timeout=120) as sock:
+        if then:
+            subprocess.run(then, shell=True, check=True)
         sender = threading.Thread(target=lambda: [
             sock.sendall(struct.pack("!Q", n)),
             [sock.sendall(c) for c in stream(1, n)]])
@@ -157,7 +161,8 @@ def main():
         record(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     addr, port, n = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     count = int(sys.argv[5]) if len(sys.argv) > 5 else 1
-    ok = all(send_one(addr, port, n) for _ in range(count))
+    then = sys.argv[6] if len(sys.argv) > 6 else None
+    ok = all(send_one(addr, port, n, then) for _ in range(count))
     sys.exit(0 if ok else 1)
 
 
