@@ -21,6 +21,14 @@ static const struct tcphs_ends ends_v4 = {
 	.dport = cpu_to_be16(80),
 };
 
+static const struct tcphs_ends ends_v6 = {
+	.saddr = { cpu_to_be32(0xfd000000), 0, 0, cpu_to_be32(0x102) },
+	.daddr = { cpu_to_be32(0xfd000000), 0, 0, cpu_to_be32(0x202) },
+	.sport = cpu_to_be16(40000),
+	.dport = cpu_to_be16(80),
+	.v6 = true,
+};
+
 static struct tcphs_cookie_keys keys_of(const siphash_key_t *k)
 {
 	struct tcphs_cookie_keys keys = { .cur = *k };
@@ -130,6 +138,15 @@ static void cookie_expiry_test(struct kunit *test)
 	}
 }
 
+/* Whether cookie @c checks for @e and client ISN 7 in PERIOD. */
+static bool good_for(const struct tcphs_cookie_keys *keys,
+		     const struct tcphs_ends *e, u32 c)
+{
+	struct tcphs_synopts out;
+
+	return tcphs_cookie_check(keys, e, 7, c, PERIOD, &out);
+}
+
 /* Any one bit flipped, another tuple or another client ISN: refused. */
 static void cookie_tamper_test(struct kunit *test)
 {
@@ -140,23 +157,26 @@ static void cookie_tamper_test(struct kunit *test)
 	unsigned int bit;
 
 	for (bit = 0; bit < 32; bit++)
-		KUNIT_EXPECT_FALSE_MSG(test,
-				       tcphs_cookie_check(&keys, &ends_v4, 7,
-							  c ^ BIT(bit), PERIOD,
-							  &out),
+		KUNIT_EXPECT_FALSE_MSG(test, good_for(&keys, &ends_v4,
+						      c ^ BIT(bit)),
 				       "bit %u", bit);
 	KUNIT_EXPECT_FALSE(test, tcphs_cookie_check(&keys, &ends_v4, 8, c,
 						    PERIOD, &out));
 	other.sport = cpu_to_be16(40001);
-	KUNIT_EXPECT_FALSE(test, tcphs_cookie_check(&keys, &other, 7, c,
-						    PERIOD, &out));
+	KUNIT_EXPECT_FALSE(test, good_for(&keys, &other, c));
+	other = ends_v4;
+	other.daddr[0] = cpu_to_be32(0x0a000203);
+	KUNIT_EXPECT_FALSE(test, good_for(&keys, &other, c));
+	/* The same words as an IPv6 tuple: another message length. */
+	other = ends_v4;
+	other.v6 = true;
+	KUNIT_EXPECT_FALSE(test, good_for(&keys, &other, c));
+	/* IPv4 has one address word: what lies past it is not the tuple. */
 	other = ends_v4;
 	other.daddr[3] = cpu_to_be32(1);
-	KUNIT_EXPECT_FALSE(test, tcphs_cookie_check(&keys, &other, 7, c,
-						    PERIOD, &out));
+	KUNIT_EXPECT_TRUE(test, good_for(&keys, &other, c));
 	keys.cur = key_b;
-	KUNIT_EXPECT_FALSE(test, tcphs_cookie_check(&keys, &ends_v4, 7, c,
-						    PERIOD, &out));
+	KUNIT_EXPECT_FALSE(test, good_for(&keys, &ends_v4, c));
 }
 
 /* After a rotation the old key is good for one more period, then not. */
@@ -200,6 +220,27 @@ static void cookie_rotation_ages_test(struct kunit *test)
 						   PERIOD + 1, &out));
 	KUNIT_EXPECT_FALSE(test, tcphs_cookie_check(&keys, &ends_v4, 7, old,
 						    PERIOD + 2, &out));
+}
+
+/* IPv6: every word of both addresses is vouched for. */
+static void cookie_ipv6_test(struct kunit *test)
+{
+	struct tcphs_cookie_keys keys = keys_of(&key_a);
+	u32 c = tcphs_cookie_make(&keys, &ends_v6, 7, PERIOD, &opts_linux);
+	struct tcphs_ends other;
+	unsigned int i;
+
+	KUNIT_EXPECT_TRUE(test, good_for(&keys, &ends_v6, c));
+	for (i = 0; i < 4; i++) {
+		other = ends_v6;
+		other.saddr[i] ^= cpu_to_be32(1);
+		KUNIT_EXPECT_FALSE_MSG(test, good_for(&keys, &other, c),
+				       "saddr word %u", i);
+		other = ends_v6;
+		other.daddr[i] ^= cpu_to_be32(1);
+		KUNIT_EXPECT_FALSE_MSG(test, good_for(&keys, &other, c),
+				       "daddr word %u", i);
+	}
 }
 
 static void isn_rfc6528_test(struct kunit *test)
@@ -251,6 +292,7 @@ static struct kunit_case tcphs_cookie_cases[] = {
 	KUNIT_CASE(cookie_tamper_test),
 	KUNIT_CASE(cookie_rotation_test),
 	KUNIT_CASE(cookie_rotation_ages_test),
+	KUNIT_CASE(cookie_ipv6_test),
 	KUNIT_CASE(isn_rfc6528_test),
 	KUNIT_CASE(isn_policy_test),
 	{}

@@ -48,24 +48,50 @@ static u32 tcphs_cookie_fields(const struct tcphs_synopts *opts)
 	       tcphs_wscale_index(opts->wscale) << 1 | opts->sack;
 }
 
-/* The top 24 bits of SipHash over everything a cookie vouches for. */
+/*
+ * SipHash of the ends with only the address bytes the family has, then
+ * @nr_extra words: an IPv4 tuple is 12 bytes, not 36, and SipHash's cost
+ * grows with every 8 bytes. The message length keeps the families apart.
+ */
+u64 tcphs_ends_siphash(const siphash_key_t *key,
+		       const struct tcphs_ends *ends, const u32 *extra,
+		       unsigned int nr_extra)
+{
+	u32 msg[4 + 4 + 1 + TCPHS_ENDS_EXTRA_MAX] __aligned(8);
+	unsigned int len, i;
+
+	if (ends->v6) {
+		memcpy(msg, ends->saddr, sizeof(ends->saddr));
+		memcpy(msg + 4, ends->daddr, sizeof(ends->daddr));
+		len = 8;
+	} else {
+		memcpy(msg, ends->saddr, sizeof(u32));
+		memcpy(msg + 1, ends->daddr, sizeof(u32));
+		len = 2;
+	}
+	memcpy(msg + len, &ends->sport, sizeof(__be16));
+	memcpy((u8 *)(msg + len) + sizeof(__be16), &ends->dport,
+	       sizeof(__be16));
+	len++;
+	for (i = 0; i < nr_extra && i < TCPHS_ENDS_EXTRA_MAX; i++)
+		msg[len++] = extra[i];
+	return siphash(msg, len * sizeof(u32), key);
+}
+
+/*
+ * The top 24 bits of SipHash over everything a cookie vouches for. The
+ * period is shifted out of its top 8 bits, which change once in 34 years.
+ */
 static u32 tcphs_cookie_mac(const siphash_key_t *key,
 			    const struct tcphs_ends *ends, u32 client_isn,
 			    u32 period, u32 low_bits)
 {
-	struct {
-		struct tcphs_ends ends;
-		u32 client_isn;
-		u32 period;
-		u32 low_bits;
-	} __aligned(8) msg;
+	const u32 extra[TCPHS_ENDS_EXTRA_MAX] = {
+		client_isn, period << 8 | low_bits
+	};
 
-	memset(&msg, 0, sizeof(msg));
-	msg.ends = *ends;
-	msg.client_isn = client_isn;
-	msg.period = period;
-	msg.low_bits = low_bits;
-	return (u32)(siphash(&msg, sizeof(msg), key) >> 40);
+	return (u32)(tcphs_ends_siphash(key, ends, extra,
+					ARRAY_SIZE(extra)) >> 40);
 }
 
 u32 tcphs_cookie_make(const struct tcphs_cookie_keys *keys,

@@ -9,7 +9,7 @@
  * for clients that send no timestamps. The bits, high to low:
  *
  *   31..8  MAC: the top 24 bits of SipHash-2-4 over the tuple, the client's
- *          ISN, the period and bits 7..0
+ *          ISN, the period and bits 7..0 (20 bytes for IPv4, 44 for IPv6)
  *       7  the period's parity
  *    6..4  MSS index (tcphs_cookie_mss[]), rounded down
  *    3..1  window scale index (tcphs_cookie_wscale[]), rounded down
@@ -30,11 +30,15 @@
 
 /* The two endpoints of a flow, client first, in network byte order. */
 struct tcphs_ends {
-	__be32 saddr[4];	/* IPv4: saddr[0], the rest zero */
+	__be32 saddr[4];	/* IPv4: saddr[0] only */
 	__be32 daddr[4];
 	__be16 sport;
 	__be16 dport;
+	bool v6;
 };
+
+/* At most this many words follow the ends in tcphs_ends_siphash(). */
+#define TCPHS_ENDS_EXTRA_MAX	2
 
 /* What a client's SYN asked for, as far as a cookie keeps it. */
 struct tcphs_synopts {
@@ -49,6 +53,10 @@ struct tcphs_cookie_keys {
 	u32 rotated;		/* the period in which cur replaced prev */
 	bool has_prev;
 };
+
+u64 tcphs_ends_siphash(const siphash_key_t *key,
+		       const struct tcphs_ends *ends, const u32 *extra,
+		       unsigned int nr_extra);
 
 /* MSS and window scale are rounded down to what the tables hold. */
 u32 tcphs_cookie_make(const struct tcphs_cookie_keys *keys,

@@ -17,9 +17,7 @@ const char *const tcphs_isn_policy_names[TCPHS_NR_ISN_POLICIES] = {
 u32 tcphs_isn_rfc6528(const siphash_key_t *key, const struct tcphs_ends *ends,
 		      u64 now_ns)
 {
-	struct tcphs_ends msg __aligned(8) = *ends;
-
-	return (u32)siphash(&msg, sizeof(msg), key) +
+	return (u32)tcphs_ends_siphash(key, ends, NULL, 0) +
 	       (u32)div_u64(now_ns, 4000);
 }
 

@@ -83,6 +83,7 @@ static void tcphs_ends_of(const struct tcphs_tuple *tu, struct tcphs_ends *e)
 	memcpy(e->daddr, &tu->daddr, sizeof(e->daddr));
 	e->sport = tu->sport;
 	e->dport = tu->dport;
+	e->v6 = tu->family == NFPROTO_IPV6;
 }
 
 /* What a SYN or SYN-ACK announced; RFC 9293 3.7.1 for a missing MSS. */

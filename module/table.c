@@ -19,6 +19,7 @@
 #include <linux/jiffies.h>
 
 #include "proxy.h"
+#include "cookie.h"
 #include "table.h"
 
 static struct kmem_cache *tcphs_flow_cache __read_mostly;
@@ -121,35 +122,29 @@ unsigned int tcphs_table_destroy(struct tcphs_table *t)
 	return n;
 }
 
-/* The endpoints in a fixed order, so that both directions hash alike. */
-struct tcphs_hash_key {
-	union nf_inet_addr lo_addr;
-	union nf_inet_addr hi_addr;
-	__be16 lo_port;
-	__be16 hi_port;
-	u32 family;
-};
-
 static int tcphs_endpoint_cmp(const union nf_inet_addr *a, __be16 pa,
-			      const union nf_inet_addr *b, __be16 pb)
+			      const union nf_inet_addr *b, __be16 pb,
+			      size_t addr_len)
 {
-	int c = memcmp(a, b, sizeof(*a));
+	int c = memcmp(a, b, addr_len);
 
 	return c ? c : (__force int)pa - (__force int)pb;
 }
 
+/* The endpoints in a fixed order, so that both directions hash alike. */
 u32 tcphs_table_hash(const struct tcphs_table *t, const struct tcphs_tuple *tu)
 {
-	struct tcphs_hash_key k;
+	bool v6 = tu->family == NFPROTO_IPV6;
+	size_t len = v6 ? sizeof(tu->saddr.ip6) : sizeof(tu->saddr.ip);
 	bool swap = tcphs_endpoint_cmp(&tu->saddr, tu->sport,
-				       &tu->daddr, tu->dport) > 0;
+				       &tu->daddr, tu->dport, len) > 0;
+	struct tcphs_ends k = { .v6 = v6 };
 
-	k.lo_addr = swap ? tu->daddr : tu->saddr;
-	k.hi_addr = swap ? tu->saddr : tu->daddr;
-	k.lo_port = swap ? tu->dport : tu->sport;
-	k.hi_port = swap ? tu->sport : tu->dport;
-	k.family = tu->family;
-	return (u32)siphash(&k, sizeof(k), &t->key);
+	memcpy(k.saddr, swap ? &tu->daddr : &tu->saddr, len);
+	memcpy(k.daddr, swap ? &tu->saddr : &tu->daddr, len);
+	k.sport = swap ? tu->dport : tu->sport;
+	k.dport = swap ? tu->sport : tu->dport;
+	return (u32)tcphs_ends_siphash(&t->key, &k, NULL, 0);
 }
 
 static bool tcphs_tuple_match(const struct tcphs_tuple *a,
