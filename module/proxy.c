@@ -888,6 +888,7 @@ static void tcphs_px_synack_phase(struct tcphs_net *tn, struct tcphs_flow *flow,
 	struct tcphs_table *t = &tn->table;
 	struct tcphs_hsopts ours, to_server;
 
+	r->stat = TCPHS_STAT_PROXY_STRAY;	/* unless a step below fits */
 	if (dir != TCPHS_DIR_ORIG)
 		return;
 	switch (tcphs_fsm_event(seg->flags)) {
@@ -1023,6 +1024,8 @@ static void tcphs_px_connecting_phase(struct tcphs_net *tn,
 		tcphs_out_rst_client(flow, &r->out[r->nr_out++]);
 		tcphs_table_unlink(&tn->table, flow);
 		r->stat = TCPHS_STAT_PROXY_REFUSED;
+	} else {
+		r->stat = TCPHS_STAT_PROXY_STRAY;
 	}
 }
 
@@ -1036,8 +1039,10 @@ static int tcphs_proxy_known(struct tcphs_net *tn, struct tcphs_pkt *p,
 	struct tcphs_xlate x;
 
 	/* A client's segments arrive: none of ours comes from this host. */
-	if (dir == TCPHS_DIR_ORIG && p->state->hook != NF_INET_PRE_ROUTING)
+	if (dir == TCPHS_DIR_ORIG && p->state->hook != NF_INET_PRE_ROUTING) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_STRAY);
 		return NF_DROP;
+	}
 	__skb_queue_head_init(&r.release);
 	spin_lock_bh(lock);
 	if (!tcphs_flow_linked(flow)) {
@@ -1063,8 +1068,10 @@ static int tcphs_proxy_known(struct tcphs_net *tn, struct tcphs_pkt *p,
 	spin_unlock_bh(lock);
 
 	if (r.verdict == TCPHS_PX_TRACK &&
-	    !tcphs_xlate(p->skb, p->thoff, p->seg, &x))
-		r.verdict = NF_DROP;
+	    !tcphs_xlate(p->skb, p->thoff, p->seg, &x)) {
+		r.verdict = NF_DROP;	/* not writable: no memory */
+		r.stat = TCPHS_STAT_PROXY_STRAY;
+	}
 	if (r.stat)
 		tcphs_stat_inc(tn->stats, r.stat);
 	if (r.stat == TCPHS_STAT_PROXY_OPEN)

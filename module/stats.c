@@ -51,6 +51,7 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_PROXY_XMIT_FAILED]	= "proxy_xmit_failed",
 	[TCPHS_STAT_PROXY_LEARNED]	= "proxy_learned",
 	[TCPHS_STAT_PROXY_RESCALED]	= "proxy_rescaled",
+	[TCPHS_STAT_PROXY_STRAY]	= "proxy_stray",
 };
 
 static const char *tcphs_stat_name(unsigned int i)

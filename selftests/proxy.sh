@@ -25,13 +25,16 @@ s "$TCPHS_CONN" listen :: 8002 &
 wait_for 10 server_listening 8000
 wait_for 10 server_listening 8002
 # SYNs that reach the server, per crafted port.
-for port in 8102 8103 8104 8105; do
+for port in 8102 8103 8104 8105 8107; do
 	input_rule "$NS_S" tcp dport $port tcp flags syn counter
 done
-# The crafted client's kernel knows nothing of its handshakes: no RSTs.
+# The crafted client's kernel knows nothing of its handshakes: none of its
+# RSTs (window 0, RFC 9293 3.10.7.1 sends no window) may go out; scapy's
+# own RSTs carry a window.
 c nft add table inet craft
 c nft add chain inet craft out '{ type filter hook output priority 0; }'
-c nft add rule inet craft out tcp sport 20000-30000 tcp flags rst drop
+c nft add rule inet craft out tcp sport 20000-30000 tcp flags rst \
+	tcp window 0 drop
 
 # syns_at PORT: SYNs that reached the server for PORT.
 syns_at() {
@@ -72,7 +75,7 @@ transfers() {	# WHERE PXNS
 
 # One scapy run per family and place: each scenario on its own port.
 crafted() {	# WHERE PXNS ADDR FAMILY
-	local where=$1 pxns=$2 addr=$3 fam=$4 ack0 cookie0 payload rec out
+	local where=$1 pxns=$2 addr=$3 fam=$4 ack0 cookie0 stray0 payload rec out
 	local -a n0
 	local px="ip netns exec $pxns sysctl -qw net.tcphs"
 
@@ -81,13 +84,14 @@ crafted() {	# WHERE PXNS ADDR FAMILY
 	s timeout 60 "$XFER" record 8101 ${#payload} /tmp/tcphs-rec &
 	rec=$!
 	wait_for 10 server_listening 8101
-	for port in 8102 8103 8104 8105; do
+	for port in 8102 8103 8104 8105 8107; do
 		n0[port]=$(syns_at $port)
 	done
 	ack0=$(tcphs_stat "$pxns" proxy_ack_bad)
 	cookie0=$(tcphs_stat "$pxns" proxy_cookie_bad)
+	stray0=$(tcphs_stat "$pxns" proxy_stray)
 	out=$(c "$CRAFT" "$addr" "data3:8101:$payload" fin3:8002:bye \
-		badack:8102 \
+		badack:8102 rstbad:8107 \
 		"sh:0:$px.proxy_halfopen_max=0" tamper:8103 \
 		"between:8104:$px.rotate_keys=1" \
 		"between:8105:$px.rotate_keys=1; $px.rotate_keys=1" \
@@ -104,6 +108,11 @@ crafted() {	# WHERE PXNS ADDR FAMILY
 		"$(delta "$pxns" proxy_ack_bad "$ack0")"
 	check_eq "$where $fam: and reaches no server" "${n0[8102]}" \
 		"$(syns_at 8102)"
+	check_eq "$where $fam: a RST off the expected sequence is a counted stray" \
+		1 "$(delta "$pxns" proxy_stray "$stray0")"
+	wait_for 5 test "$(syns_at 8107)" -gt "${n0[8107]}"
+	check_eq "$where $fam: and leaves the half-open flow to its third ACK" \
+		$((n0[8107] + 1)) "$(syns_at 8107)"
 	check_eq "$where $fam: a tampered cookie reaches no server" \
 		"${n0[8103]}" "$(syns_at 8103)"
 	wait_for 5 test "$(syns_at 8104)" -gt "${n0[8104]}"

@@ -14,6 +14,7 @@ prints "NAME PORT ok" or "NAME PORT fail" for each:
                  the server acknowledges all of it
   fin3:P:TEXT    as data3, the third ACK lost: TEXT and a FIN come first
   badack         answer the SYN-ACK with an ACK of ISN + 2
+  rstbad         a RST with the wrong sequence number, then the good ACK
   tamper         answer with ISN + 1 but one bit of the ISN's MAC flipped
   between:P:CMD  run the shell line CMD between the SYN-ACK and a good ACK
   sh:0:CMD       run the shell line CMD
@@ -90,6 +91,16 @@ def scenario(name, addr, port, arg):
         print("%08x" % sa.seq)
     elif name == "badack":
         ack(addr, port, sport, isn + 1, sa.seq + 2)
+    elif name == "rstbad":
+        send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
+                               seq=(isn + 1001) & MASK))
+        time.sleep(0.2)
+        ack(addr, port, sport, isn + 1, sa.seq + 1)
+    elif name == "rstbad":
+        send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
+                               seq=(isn + 1001) & MASK, window=1))
+        time.sleep(0.2)
+        ack(addr, port, sport, isn + 1, sa.seq + 1)
     elif name == "tamper":
         ack(addr, port, sport, isn + 1, (sa.seq ^ 0x100) + 1)
     elif name == "between":
