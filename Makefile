@@ -6,6 +6,7 @@
 # make style    checkpatch --strict;  make sparse: make C=1
 # make fuzz     libFuzzer on the parser and state machine (FUZZ_SECONDS=60)
 # make kernel   the KUnit + debug kernel (KASAN, kmemleak, lockdep), cached
+# make bench    speed and memory, side by side: bench/results/latest.md
 #
 # The first target run installs what it needs (scripts/setup).
 
@@ -28,7 +29,7 @@ SOURCES = $(wildcard module/*.c module/*.h)
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all module install helpers setup demo check style sparse fuzz kernel clean
+.PHONY: all module install helpers setup demo check style sparse fuzz kernel clean bench
 
 all: module
 
@@ -70,9 +71,13 @@ fuzz:
 kernel: $(TCPHS_CACHE)/release
 	scripts/build-kernel
 
+bench: module helpers
+	bench/run.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -f module/*.o module/.*.cmd
 	rm -rf build
 	$(MAKE) -C fuzz clean
+	$(MAKE) -C bench clean
 	$(MAKE) -C selftests clean
