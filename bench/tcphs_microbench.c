@@ -455,7 +455,7 @@ static void op_cookie_mac(unsigned long n)
  */
 static u32 linux_cookie_hash(const struct tcphs_ends *e, u32 count, int c)
 {
-	u32 msg[4] __aligned(8) = {
+	u32 msg[4] = {
 		e->saddr[0], e->daddr[0],
 		(u32)e->sport << 16 | e->dport, count
 	};

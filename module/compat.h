@@ -29,7 +29,6 @@ typedef unsigned short __be16;
 typedef unsigned int __be32;
 
 #define __force
-#define __aligned(x)	__attribute__((aligned(x)))
 #define div_u64(n, d)	((u64)(n) / (d))
 
 static inline u16 get_unaligned_be16(const void *p)

@@ -57,7 +57,7 @@ u64 tcphs_ends_siphash(const siphash_key_t *key,
 		       const struct tcphs_ends *ends, const u32 *extra,
 		       unsigned int nr_extra)
 {
-	u32 msg[4 + 4 + 1 + TCPHS_ENDS_EXTRA_MAX] __aligned(8);
+	u32 msg[4 + 4 + 1 + TCPHS_ENDS_EXTRA_MAX];
 	unsigned int len, i;
 
 	if (ends->v6) {
