@@ -343,10 +343,10 @@ flood() {
 
 # ---- 3. memory ----
 
-# NAME ACTIVE_OBJS OBJSIZE OBJPERSLAB PAGESPERSLAB NUM_SLABS of the flow
-# cache and of every kmalloc cache.
+# NAME ACTIVE_OBJS OBJSIZE OBJPERSLAB PAGESPERSLAB NUM_SLABS of tcphs's
+# caches (tcphs_flow, tcphs_proxy) and of every kmalloc cache.
 slabs() {
-	awk '$1 == "tcphs_flow" || $1 ~ /^kmalloc-/ {
+	awk '$1 ~ /^tcphs_/ || $1 ~ /^kmalloc-/ {
 		print $1, $2, $4, $5, $6, $15
 	}' /proc/slabinfo
 }

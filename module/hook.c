@@ -125,7 +125,7 @@ static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	pass = tcphs_passes(tn, st.reason);
 	if (pass) {
 		tcphs_fsm_commit(&flow->hs, seg, dir, &st);
-		WRITE_ONCE(flow->last, jiffies);
+		WRITE_ONCE(flow->last, (u32)jiffies);
 		if (flow->hs.state == TCPHS_CLOSED)
 			tcphs_table_unlink(t, flow);
 	}

@@ -63,7 +63,7 @@ void tcphs_proxy_free(struct tcphs_proxy *px)
 	if (!px)
 		return;
 	__skb_queue_purge(&px->held);
-	kfree(px);
+	tcphs_proxy_release(px);
 }
 
 static bool tcphs_proxy_port(const struct tcphs_net *tn, u16 port)
@@ -612,7 +612,7 @@ static struct tcphs_flow *tcphs_proxy_flow_new(const struct tcphs_tuple *tu)
 
 	if (!flow)
 		return NULL;
-	flow->px = kzalloc(sizeof(*flow->px), GFP_ATOMIC);
+	flow->px = tcphs_proxy_alloc();
 	if (!flow->px) {
 		tcphs_flow_free(flow);
 		return NULL;

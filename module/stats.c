@@ -206,7 +206,7 @@ static int tcphs_flows_show(struct seq_file *seq, void *v)
 {
 	const struct tcphs_flow *flow = v;
 	const struct tcphs_tuple *tu = &flow->tuple;
-	unsigned long now = jiffies;
+	u32 now = (u32)jiffies;
 	struct tcphs_hs hs = flow->hs;	/* a snapshot; it may be changing */
 
 	if (tu->family == NFPROTO_IPV4)
@@ -220,7 +220,7 @@ static int tcphs_flows_show(struct seq_file *seq, void *v)
 	tcphs_show_isn(seq, &hs.peer[TCPHS_DIR_ORIG]);
 	seq_putc(seq, ',');
 	tcphs_show_isn(seq, &hs.peer[TCPHS_DIR_REPLY]);
-	seq_printf(seq, " age=%lu idle=%lu%s\n", (now - flow->born) / HZ,
+	seq_printf(seq, " age=%u idle=%u%s\n", (now - flow->born) / HZ,
 		   (now - READ_ONCE(flow->last)) / HZ,
 		   tcphs_fsm_closing(&hs) ? " closing" : "");
 	return 0;

@@ -30,8 +30,8 @@ struct tcphs_flow {
 	struct tcphs_tuple tuple;
 	struct tcphs_hs hs;
 	struct tcphs_proxy *px;	/* proxy mode's part, or NULL (proxy.c) */
-	unsigned long born;	/* jiffies at the first SYN */
-	unsigned long last;	/* jiffies at the last segment */
+	u32 born;		/* jiffies at the first SYN (low 32 bits) */
+	u32 last;		/* jiffies at the last segment (low 32 bits) */
 	struct rcu_head rcu;
 };
 
@@ -90,5 +90,7 @@ static inline bool tcphs_flow_linked(const struct tcphs_flow *flow)
 
 int tcphs_flow_cache_init(void);
 void tcphs_flow_cache_exit(void);
+struct tcphs_proxy *tcphs_proxy_alloc(void);
+void tcphs_proxy_release(struct tcphs_proxy *px);
 
 #endif /* _TCPHS_TABLE_H */
