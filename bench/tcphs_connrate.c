@@ -53,12 +53,11 @@ struct client {
 
 enum outcome { DONE, CONNECT_FAILED, EXCHANGE_FAILED };
 
-static void usage(void)
+static void bad_usage(void)
 {
-	fprintf(stderr,
-		"usage: tcphs_connrate server [-j THREADS] ADDR PORT\n"
-		"       tcphs_connrate client [-c CLIENTS] [-t SECONDS] "
-		"[-w TIMEOUT_MS] ADDR PORT\n");
+	fputs("usage: tcphs_connrate server [-j THREADS] ADDR PORT\n", stderr);
+	fputs("       tcphs_connrate client [-c CLIENTS] [-t SECONDS] [-w TIMEOUT_MS] ADDR PORT\n",
+	      stderr);
 	exit(2);
 }
 
@@ -78,7 +77,7 @@ static long number(const char *s, long lo, long hi)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || *end || end == s || v < lo || v > hi)
-		usage();
+		bad_usage();
 	return v;
 }
 
@@ -208,9 +207,8 @@ static int client(int clients, int seconds)
 		connect_failed += c[i].connect_failed;
 	}
 	elapsed = now() - start;
-	printf("connections %lu failed %lu connect_failed %lu seconds %.3f "
-	       "rate %.1f\n", done, failed, connect_failed, elapsed,
-	       done / elapsed);
+	printf("connections %lu failed %lu connect_failed %lu seconds %.3f rate %.1f\n",
+	       done, failed, connect_failed, elapsed, done / elapsed);
 	return 0;
 }
 
@@ -221,10 +219,10 @@ int main(int argc, char **argv)
 	bool is_server;
 
 	if (argc < 2)
-		usage();
+		bad_usage();
 	is_server = !strcmp(argv[1], "server");
 	if (!is_server && strcmp(argv[1], "client"))
-		usage();
+		bad_usage();
 	argv++;
 	argc--;
 	while ((opt = getopt(argc, argv, "c:t:w:j:")) != -1) {
@@ -242,11 +240,11 @@ int main(int argc, char **argv)
 			threads = number(optarg, 1, MAX_THREADS);
 			break;
 		default:
-			usage();
+			bad_usage();
 		}
 	}
 	if (argc - optind != 2)
-		usage();
+		bad_usage();
 	resolve(argv[optind], argv[optind + 1]);
 	step_timeout.tv_sec = timeout_ms / 1000;
 	step_timeout.tv_usec = timeout_ms % 1000 * 1000;

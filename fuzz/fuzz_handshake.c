@@ -17,7 +17,6 @@
  * runs; KUnit checks those on fixed inputs.)
  */
 #include <assert.h>
-#include <stdint.h>
 #include <stdlib.h>
 
 #include "parse.c"
@@ -27,7 +26,7 @@
 /* What fuzz_cookie() reads: the ends, ISN, period, MSS, wscale, flags. */
 #define COOKIE_INPUT	(32 + 4 + 4 + 4 + 2 + 1 + 1)
 
-static void fuzz_cookie(const uint8_t *d)
+static void fuzz_cookie(const u8 *d)
 {
 	struct tcphs_cookie_keys keys = {
 		.cur = { { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL } },
@@ -86,7 +85,7 @@ static void check_record(const struct tcphs_hs *hs)
 	assert(hs->peer[1].wscale <= TCPHS_MAX_WSCALE);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct tcphs_hs hs = { .state = TCPHS_CLOSED };
 	struct tcphs_seg seg;
@@ -98,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		enum tcphs_dir dir = data[0] & 1;
 		bool dropped = data[0] & 2;
 		size_t len = data[1];
-		uint8_t *copy;
+		u8 *copy;
 
 		data += 2;
 		size -= 2;

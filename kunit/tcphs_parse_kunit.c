@@ -7,16 +7,28 @@
 
 #include "parse.c"
 
-/* A 20-byte header: ports 1234 -> 80, seq, ack, flags, window 0x7210. */
-#define HDR(doff, flags)						\
-	0x04, 0xd2, 0x00, 0x50, 0x11, 0x22, 0x33, 0x44,			\
-	0x55, 0x66, 0x77, 0x88, (doff) << 4, (flags), 0x72, 0x10,	\
-	0x00, 0x00, 0x00, 0x00
+/*
+ * Write the 20-byte header in front of a test's options (which start at
+ * [20]): ports 1234 -> 80, seq 0x11223344, ack 0x55667788, window 0x7210.
+ */
+static void put_hdr(u8 *h, u8 doff, u8 flags)
+{
+	static const u8 base[20] = {
+		0x04, 0xd2, 0x00, 0x50, 0x11, 0x22, 0x33, 0x44,
+		0x55, 0x66, 0x77, 0x88, 0x00, 0x00, 0x72, 0x10,
+	};
+
+	memcpy(h, base, sizeof(base));
+	h[12] = doff << 4;
+	h[13] = flags;
+}
 
 static void parse_basic_test(struct kunit *test)
 {
-	static const u8 h[] = { HDR(5, TCPHS_SYN | TCPHS_ACK) };
+	u8 h[20];
 	struct tcphs_seg seg;
+
+	put_hdr(h, 5, TCPHS_SYN | TCPHS_ACK);
 
 	KUNIT_ASSERT_EQ(test, tcphs_parse_tcp(h, sizeof(h), sizeof(h), &seg),
 			TCPHS_PARSE_OK);
@@ -34,9 +46,8 @@ static void parse_basic_test(struct kunit *test)
 /* A Linux-style SYN: MSS, SACK-permitted, timestamps, NOP, wscale 7. */
 static void parse_syn_options_test(struct kunit *test)
 {
-	static const u8 h[] = {
-		HDR(10, TCPHS_SYN),
-		0x02, 0x04, 0x05, 0xb4,				/* MSS 1460 */
+	u8 h[] = {
+		[20] = 0x02, 0x04, 0x05, 0xb4,			/* MSS 1460 */
 		0x04, 0x02,					/* SACK_PERM */
 		0x08, 0x0a, 0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 1,	/* TS */
 		0x01,						/* NOP */
@@ -44,6 +55,7 @@ static void parse_syn_options_test(struct kunit *test)
 	};
 	struct tcphs_seg seg;
 
+	put_hdr(h, 10, TCPHS_SYN);
 	KUNIT_ASSERT_EQ(test, tcphs_parse_tcp(h, sizeof(h), sizeof(h), &seg),
 			TCPHS_PARSE_OK);
 	KUNIT_EXPECT_EQ(test, seg.opt.present, TCPHS_OPT_MSS |
@@ -57,9 +69,8 @@ static void parse_syn_options_test(struct kunit *test)
 
 static void parse_sack_blocks_test(struct kunit *test)
 {
-	static const u8 h[] = {
-		HDR(14, TCPHS_ACK),
-		0x01, 0x01,
+	u8 h[] = {
+		[20] = 0x01, 0x01,
 		0x05, 0x22,					/* 4 blocks */
 		0, 0, 0, 1, 0, 0, 0, 2,
 		0, 0, 0, 3, 0, 0, 0, 4,
@@ -68,6 +79,7 @@ static void parse_sack_blocks_test(struct kunit *test)
 	};
 	struct tcphs_seg seg;
 
+	put_hdr(h, 14, TCPHS_ACK);
 	KUNIT_ASSERT_EQ(test, tcphs_parse_tcp(h, sizeof(h), sizeof(h) + 100,
 					      &seg), TCPHS_PARSE_OK);
 	KUNIT_EXPECT_EQ(test, seg.opt.present, TCPHS_OPT_SACK);
@@ -82,22 +94,22 @@ static void parse_sack_blocks_test(struct kunit *test)
 
 static void parse_fastopen_test(struct kunit *test)
 {
-	static const u8 rfc[] = {
-		HDR(8, TCPHS_SYN),
-		0x22, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8,		/* kind 34 */
+	u8 rfc[] = {
+		[20] = 0x22, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8,	/* kind 34 */
 		0x01, 0x01,
 	};
-	static const u8 exp[] = {
-		HDR(7, TCPHS_SYN),
-		0xfe, 0x06, 0xf9, 0x89, 0xaa, 0xbb,		/* 254, F989 */
+	u8 exp[] = {
+		[20] = 0xfe, 0x06, 0xf9, 0x89, 0xaa, 0xbb,	/* 254, F989 */
 		0x00, 0x00,
 	};
-	static const u8 other_exp[] = {
-		HDR(6, TCPHS_SYN),
-		0xfe, 0x04, 0x12, 0x34,				/* 254, other */
+	u8 other_exp[] = {
+		[20] = 0xfe, 0x04, 0x12, 0x34,			/* 254, other */
 	};
 	struct tcphs_seg seg;
 
+	put_hdr(rfc, 8, TCPHS_SYN);
+	put_hdr(exp, 7, TCPHS_SYN);
+	put_hdr(other_exp, 6, TCPHS_SYN);
 	KUNIT_ASSERT_EQ(test, tcphs_parse_tcp(rfc, sizeof(rfc), sizeof(rfc),
 					      &seg), TCPHS_PARSE_OK);
 	KUNIT_EXPECT_EQ(test, seg.opt.present, TCPHS_OPT_FASTOPEN);
@@ -158,9 +170,10 @@ KUNIT_ARRAY_PARAM(parse_opt, opt_cases, opt_case_desc);
 static void parse_opt_test(struct kunit *test)
 {
 	const struct opt_case *c = test->param_value;
-	u8 h[28] = { HDR(7, TCPHS_SYN) };
+	u8 h[28];
 	struct tcphs_seg seg;
 
+	put_hdr(h, 7, TCPHS_SYN);
 	memcpy(h + 20, c->opts, sizeof(c->opts));
 	KUNIT_EXPECT_EQ(test, tcphs_parse_tcp(h, sizeof(h), sizeof(h), &seg),
 			c->err);

@@ -174,7 +174,8 @@ int main(int argc, char **argv)
 	int count = argc > 4 ? atoi(argv[4]) : 1;
 
 	if (argc < 4 || addr_parse(argv[2], argv[3], &ss, &len)) {
-		fprintf(stderr, "usage: tcphs_conn listen|connect|fastopen|hold ADDR PORT [COUNT]\n");
+		fprintf(stderr, "usage: %s listen|connect|fastopen|hold ADDR PORT [COUNT]\n",
+			argv[0]);
 		return 2;
 	}
 	if (!strcmp(argv[1], "listen"))
