@@ -677,8 +677,10 @@ static struct tcphs_flow *tcphs_proxy_keep(struct tcphs_net *tn,
 	if (atomic_read(&t->halfopen) >= READ_ONCE(tn->cfg.proxy_halfopen_max))
 		return NULL;
 	flow = tcphs_proxy_flow_new(p->tu);
-	if (!flow)
+	if (!flow) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_ALLOC_FAILED);
 		return NULL;
+	}
 	px = flow->px;
 	px->phase = TCPHS_PX_SYNACK;
 	tcphs_proxy_take_syn(tn, px, p->tu, p->seg->seq, ours, to_server);
@@ -694,6 +696,8 @@ static struct tcphs_flow *tcphs_proxy_keep(struct tcphs_net *tn,
 		WRITE_ONCE(tn->proxied, true);
 		return flow;
 	}
+	if (!twin)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_TABLE_FULL);
 	tcphs_flow_free(flow);
 	return NULL;
 }

@@ -5,8 +5,8 @@
 # of a local one (on the server itself): byte-exact transfers both ways over
 # IPv4 and IPv6, every ISN policy, cookie-only handshakes, clients without
 # timestamps, SACK or window scaling, servers with window scale 0, 7 and 14,
-# data on the third ACK, bad third ACKs, key rotation, and servers that
-# refuse or never answer.
+# data on the third ACK, bad third ACKs, key rotation, a full table, and
+# servers that refuse or never answer.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -25,7 +25,7 @@ s "$TCPHS_CONN" listen :: 8002 &
 wait_for 10 server_listening 8000
 wait_for 10 server_listening 8002
 # SYNs that reach the server, per crafted port.
-for port in 8102 8103 8104 8105 8107; do
+for port in 8102 8103 8104 8105 8107 8108; do
 	input_rule "$NS_S" tcp dport $port tcp flags syn counter
 done
 # The crafted client's kernel knows nothing of its handshakes: none of its
@@ -273,6 +273,24 @@ check "enforce mode: a new connection, byte-exact" xfer $S4 100000 1
 check_eq "enforce mode: tcphs answered no SYN" $((open0 + 1)) \
 	"$(tcphs_stat "$NS_R" proxy_open)"
 r sysctl -qw net.tcphs.mode=proxy
+
+# A full table: the SYN is answered with a cookie alone, and its good third
+# ACK finds no room either: dropped, counted, and no server sees the client.
+full0=$(tcphs_stat "$NS_R" table_full)
+cookie0=$(tcphs_stat "$NS_R" proxy_cookie)
+n8108=$(syns_at 8108)
+max_flows=$(r sysctl -n net.tcphs.max_flows)
+c "$CRAFT" $S4 "sh:0:ip netns exec $NS_R sysctl -qw net.tcphs.max_flows=0" \
+	between:8108:true \
+	"sh:0:ip netns exec $NS_R sysctl -qw net.tcphs.max_flows=$max_flows" |
+	sed 's/^/# /'
+check_eq "full table: the SYN-ACK carried a cookie" 1 \
+	"$(delta "$NS_R" proxy_cookie "$cookie0")"
+check_eq "full table: the SYN and the third ACK are counted" 2 \
+	"$(delta "$NS_R" table_full "$full0")"
+sleep 1
+check_eq "full table: no server saw the client" "$n8108" \
+	"$(syns_at 8108)"
 
 # A server that never answers: SYN at 0, 1 and 3 s, the client reset at 7.
 t0=$(tcphs_stat "$NS_R" proxy_timeout)

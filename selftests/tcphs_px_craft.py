@@ -93,11 +93,6 @@ def scenario(name, addr, port, arg):
         ack(addr, port, sport, isn + 1, sa.seq + 2)
     elif name == "rstbad":
         send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
-                               seq=(isn + 1001) & MASK))
-        time.sleep(0.2)
-        ack(addr, port, sport, isn + 1, sa.seq + 1)
-    elif name == "rstbad":
-        send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
                                seq=(isn + 1001) & MASK, window=1))
         time.sleep(0.2)
         ack(addr, port, sport, isn + 1, sa.seq + 1)
