@@ -67,7 +67,7 @@ function verdict(value, goal) {
 		return "not measured"
 	if (value + 0 <= goal)
 		return sprintf("**met** (%.0f%% of the goal)", 100 * value / goal)
-	return sprintf("**missed** (%.1fx the goal)", value / goal)
+	return sprintf("**missed** (%.2fx the goal)", value / goal)
 }
 '
 
