@@ -142,11 +142,6 @@ enum tcphs_event tcphs_fsm_event(u8 flags)
 	}
 }
 
-static enum tcphs_dir tcphs_other(enum tcphs_dir dir)
-{
-	return dir == TCPHS_DIR_ORIG ? TCPHS_DIR_REPLY : TCPHS_DIR_ORIG;
-}
-
 /*
  * Does this segment acknowledge the SYN the other side sent? Its ack is
  * ISN + 1, or, when that SYN carried data (Fast Open, RFC 7413 section 4.2),

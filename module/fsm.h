@@ -48,6 +48,11 @@ enum tcphs_dir {
 	TCPHS_NR_DIRS
 };
 
+static inline enum tcphs_dir tcphs_other(enum tcphs_dir dir)
+{
+	return dir == TCPHS_DIR_ORIG ? TCPHS_DIR_REPLY : TCPHS_DIR_ORIG;
+}
+
 /*
  * What a correct peer never sends. Each has a counter; in enforce mode a
  * segment with a reason other than TCPHS_R_OK is dropped, unless the reason

@@ -7,9 +7,10 @@
  * LOCAL_OUT what this host sends. Loopback traffic, which passes both,
  * is taken at LOCAL_OUT only.
  *
- * Their priority puts them after defragmentation and the raw table, and
- * before conntrack (NF_IP_PRI_CONNTRACK = -200), so a segment enforce mode
- * drops never costs a conntrack entry.
+ * Their priority puts them after defragmentation (which tcphs turns on,
+ * tcphs_defrag_enable()) and the raw table, and before conntrack
+ * (NF_IP_PRI_CONNTRACK = -200), so a segment enforce mode drops never costs
+ * a conntrack entry.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -19,6 +20,8 @@
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "hook.h"
 #include "parse.h"
@@ -99,6 +102,21 @@ static u8 tcphs_track_new(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	return st.reason;
 }
 
+/*
+ * RFC 5961 3.2: a RST in the window but not at RCV.NXT earns a challenge
+ * ACK, and the connection lives on. A proxied flow's record is the only
+ * copy of its translation: it stays for such a RST, which passes on for the
+ * endpoint to challenge (a blind attacker may hit the window, not RCV.NXT).
+ */
+static bool tcphs_rst_spares(const struct tcphs_flow *flow,
+			     const struct tcphs_seg *seg, enum tcphs_dir dir)
+{
+	const struct tcphs_peer *rcv = &flow->hs.peer[tcphs_other(dir)];
+
+	return flow->px && (seg->flags & TCPHS_RST) &&
+	       (rcv->seen & TCPHS_SEEN_ACK) && seg->seq != rcv->ack;
+}
+
 static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 		      const struct tcphs_seg *seg)
 {
@@ -124,6 +142,8 @@ static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	st = tcphs_fsm_step(&flow->hs, seg, dir);
 	pass = tcphs_passes(tn, st.reason);
 	if (pass) {
+		if (tcphs_rst_spares(flow, seg, dir))
+			st.commit = false;
 		tcphs_fsm_commit(&flow->hs, seg, dir, &st);
 		WRITE_ONCE(flow->last, (u32)jiffies);
 		if (flow->hs.state == TCPHS_CLOSED)
@@ -194,7 +214,7 @@ static unsigned int tcphs_segment(struct sk_buff *skb, unsigned int thoff,
 	u8 reason;
 
 	if (READ_ONCE(tn->cfg.mode) == TCPHS_MODE_OFF ||
-	    tcphs_proxy_own(state->net))
+	    tcphs_proxy_own(skb))
 		return NF_ACCEPT;
 
 	th = thoff <= skb->len ? skb_header_pointer(skb, thoff, avail, buf) :
@@ -300,4 +320,28 @@ int tcphs_hooks_register(struct net *net)
 void tcphs_hooks_unregister(struct net *net)
 {
 	nf_unregister_net_hooks(net, tcphs_hook_ops, ARRAY_SIZE(tcphs_hook_ops));
+}
+
+/*
+ * While a namespace's mode is not off, the kernel reassembles IP fragments
+ * ahead of the hooks (nf_defrag, as for conntrack; counted per namespace):
+ * proxy mode must translate every byte of a flow, and track and enforce
+ * judge whole segments. Without it a fragmented segment would pass unseen.
+ */
+int tcphs_defrag_enable(struct net *net)
+{
+	int err = nf_defrag_ipv4_enable(net);
+
+	if (err)
+		return err;
+	err = nf_defrag_ipv6_enable(net);
+	if (err)
+		nf_defrag_ipv4_disable(net);
+	return err;
+}
+
+void tcphs_defrag_disable(struct net *net)
+{
+	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv4_disable(net);
 }

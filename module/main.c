@@ -40,14 +40,21 @@ static unsigned int tcphs_default_buckets(void)
 	return clamp_t(unsigned long, gib * 1024, 1024, 65536);
 }
 
+/* A timeout sysctl in jiffies; seconds * HZ overflows an int at HZ=1000. */
+static unsigned long tcphs_secs(int secs)
+{
+	return (unsigned long)secs * HZ;
+}
+
 static void tcphs_timeouts(const struct tcphs_cfg *cfg,
 			   struct tcphs_timeouts *to)
 {
 	memset(to, 0, sizeof(*to));
-	to->state[TCPHS_SYN_SENT] = READ_ONCE(cfg->timeout_syn_sent) * HZ;
-	to->state[TCPHS_SYN_RCVD] = READ_ONCE(cfg->timeout_syn_rcvd) * HZ;
-	to->state[TCPHS_ESTABLISHED] = READ_ONCE(cfg->timeout_established) * HZ;
-	to->closing = READ_ONCE(cfg->timeout_close) * HZ;
+	to->state[TCPHS_SYN_SENT] = tcphs_secs(READ_ONCE(cfg->timeout_syn_sent));
+	to->state[TCPHS_SYN_RCVD] = tcphs_secs(READ_ONCE(cfg->timeout_syn_rcvd));
+	to->state[TCPHS_ESTABLISHED] =
+		tcphs_secs(READ_ONCE(cfg->timeout_established));
+	to->closing = tcphs_secs(READ_ONCE(cfg->timeout_close));
 }
 
 static void tcphs_gc_work(struct work_struct *work)
@@ -98,14 +105,19 @@ static int __net_init tcphs_net_init(struct net *net)
 	err = tcphs_proc_init(net);
 	if (err)
 		goto err_sysctl;
-	err = tcphs_hooks_register(net);
+	err = tcphs_defrag_enable(net);		/* the mode starts on */
 	if (err)
 		goto err_proc;
+	err = tcphs_hooks_register(net);
+	if (err)
+		goto err_defrag;
 	INIT_DELAYED_WORK(&tn->gc_work, tcphs_gc_work);
 	queue_delayed_work(system_power_efficient_wq, &tn->gc_work,
 			   TCPHS_GC_INTERVAL);
 	return 0;
 
+err_defrag:
+	tcphs_defrag_disable(net);
 err_proc:
 	tcphs_proc_exit(net);
 err_sysctl:
@@ -128,7 +140,9 @@ static void __net_exit tcphs_net_exit(struct net *net)
 	tcphs_hooks_unregister(net);
 	cancel_delayed_work_sync(&tn->gc_work);
 	tcphs_proc_exit(net);
-	tcphs_sysctl_exit(net);
+	tcphs_sysctl_exit(net);		/* no mode is written after this */
+	if (READ_ONCE(tn->cfg.mode) != TCPHS_MODE_OFF)
+		tcphs_defrag_disable(net);
 	tcphs_table_destroy(&tn->table);
 	tcphs_cfg_exit(&tn->cfg);
 	free_percpu(tn->stats);

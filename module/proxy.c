@@ -47,15 +47,21 @@
 /* What a flow may hold for its server: one SYN-ACK window of payload. */
 #define TCPHS_PX_HOLD_BYTES	TCPHS_PX_WINDOW
 #define TCPHS_PX_HOLD_SEGS	64
+/* tcphs_proxy_known(): the flow is gone, handle its SYN as a new one's. */
+#define TCPHS_PX_REOPEN		(-2)
 /* SYNs to a silent server: at 0, 1 and 3 s; the client is reset at 7 s. */
 #define TCPHS_PX_SYN_RETRIES	2
 
-/* The namespace whose segment this CPU is sending (tcphs_proxy_own()). */
-static DEFINE_PER_CPU(const struct net *, tcphs_xmit_net);
+/*
+ * The segment this CPU is sending (tcphs_proxy_own()). The segment, not
+ * its namespace: on PREEMPT_RT local_bh_disable() lets another task of
+ * the namespace run here and send through the same hooks meanwhile.
+ */
+static DEFINE_PER_CPU(const struct sk_buff *, tcphs_xmit_skb);
 
-bool tcphs_proxy_own(const struct net *net)
+bool tcphs_proxy_own(const struct sk_buff *skb)
 {
-	return this_cpu_read(tcphs_xmit_net) == net;
+	return this_cpu_read(tcphs_xmit_skb) == skb;
 }
 
 void tcphs_proxy_free(struct tcphs_proxy *px)
@@ -364,12 +370,12 @@ static bool tcphs_xmit(struct net *net, struct sk_buff *skb,
 		return false;
 	}
 	local_bh_disable();
-	this_cpu_write(tcphs_xmit_net, net);
+	this_cpu_write(tcphs_xmit_skb, skb);
 	if (o->family == NFPROTO_IPV4)
 		ip_local_out(net, NULL, skb);
 	else
 		ip6_local_out(net, NULL, skb);
-	this_cpu_write(tcphs_xmit_net, NULL);
+	this_cpu_write(tcphs_xmit_skb, NULL);
 	local_bh_enable();
 	return true;
 }
@@ -538,9 +544,14 @@ static void tcphs_xlate_options(struct sk_buff *skb, struct tcphdr *th,
 	}
 }
 
+/*
+ * A window field from one shift to another, rounded up: rounded down, a
+ * window under 2^to bytes would read as zero and stall its sender. Linux
+ * too aligns a window up to its scale (tcp_select_window()).
+ */
 static u16 tcphs_rescale(u16 win, u8 from, u8 to)
 {
-	return min_t(u32, ((u32)win << from) >> to, U16_MAX);
+	return min_t(u32, DIV_ROUND_UP((u32)win << from, 1U << to), U16_MAX);
 }
 
 static bool tcphs_xlate(struct sk_buff *skb, unsigned int thoff,
@@ -660,11 +671,16 @@ static void tcphs_proxy_take_syn(struct tcphs_net *tn, struct tcphs_proxy *px,
 	px->our_isn = tcphs_proxy_isn(tn, tu, &px->opts, client_isn, false);
 }
 
-/* Keep a half-open flow, unless proxy_halfopen_max of them are kept. */
-static struct tcphs_flow *tcphs_proxy_keep(struct tcphs_net *tn,
-					   const struct tcphs_pkt *p, u32 hash,
-					   const struct tcphs_hsopts *ours,
-					   const struct tcphs_hsopts *to_server)
+/*
+ * Keep a half-open flow, unless proxy_halfopen_max of them are kept or
+ * there is no room: 0, with our ISN and TSval for the SYN-ACK; -EEXIST if a
+ * twin of the SYN made its flow first (its SYN-ACK answers both); else
+ * another error, and a cookie answers.
+ */
+static int tcphs_proxy_keep(struct tcphs_net *tn, const struct tcphs_pkt *p,
+			    u32 hash, const struct tcphs_hsopts *ours,
+			    const struct tcphs_hsopts *to_server,
+			    u32 *isn, u32 *tsval)
 {
 	struct tcphs_table *t = &tn->table;
 	unsigned int max_flows = READ_ONCE(tn->cfg.max_flows);
@@ -675,16 +691,21 @@ static struct tcphs_flow *tcphs_proxy_keep(struct tcphs_net *tn,
 	bool linked;
 
 	if (atomic_read(&t->halfopen) >= READ_ONCE(tn->cfg.proxy_halfopen_max))
-		return NULL;
+		return -ENOSPC;
 	flow = tcphs_proxy_flow_new(p->tu);
 	if (!flow) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_ALLOC_FAILED);
-		return NULL;
+		return -ENOMEM;
 	}
 	px = flow->px;
 	px->phase = TCPHS_PX_SYNACK;
 	tcphs_proxy_take_syn(tn, px, p->tu, p->seg->seq, ours, to_server);
 	flow->hs.state = TCPHS_SYN_RCVD;
+	/* Read while the flow is ours alone: once linked, a new SYN on
+	 * another CPU may change them.
+	 */
+	*isn = px->our_isn;
+	*tsval = px->our_tsval;
 
 	spin_lock_bh(lock);
 	twin = tcphs_table_find(t, hash, p->tu, &dir);
@@ -694,12 +715,12 @@ static struct tcphs_flow *tcphs_proxy_keep(struct tcphs_net *tn,
 	spin_unlock_bh(lock);
 	if (linked) {
 		WRITE_ONCE(tn->proxied, true);
-		return flow;
+		return 0;
 	}
 	if (!twin)
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_TABLE_FULL);
 	tcphs_flow_free(flow);
-	return NULL;
+	return twin ? -EEXIST : -ENOSPC;
 }
 
 /* A SYN to a proxied port, with no flow: answer it ourselves. */
@@ -708,18 +729,22 @@ static int tcphs_proxy_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 {
 	const struct tcphs_seg *seg = p->seg;
 	struct tcphs_hsopts ours, to_server;
-	struct tcphs_flow *flow;
 	struct tcphs_out out;
 	u32 isn, tsval;
+	int err;
 
 	/* Fast Open data is not taken: the SYN-ACK acknowledges the SYN
 	 * alone, and the client sends the data again (RFC 7413 4.2.2).
 	 */
 	tcphs_proxy_offer(tn, p, &ours, &to_server);
-	flow = tcphs_proxy_keep(tn, p, hash, &ours, &to_server);
-	if (flow) {
-		isn = flow->px->our_isn;
-		tsval = flow->px->our_tsval;
+	err = tcphs_proxy_keep(tn, p, hash, &ours, &to_server, &isn, &tsval);
+	if (err == -EEXIST) {
+		/* A copy of a SYN that another CPU is answering. */
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_SYN_RETRANS);
+		consume_skb(p->skb);
+		return NF_STOLEN;
+	}
+	if (!err) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_SYNACK);
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_NEW);
 	} else {
@@ -1012,6 +1037,12 @@ static void tcphs_px_connecting_phase(struct tcphs_net *tn,
 		if (ev == TCPHS_EV_SYN && seg->seq == px->client_isn) {
 			r->verdict = NF_ACCEPT;	/* our SYN, on its way */
 		} else if (ev == TCPHS_EV_RST) {
+			/* RFC 5961 3.2: where what it sent ends (a FIN too). */
+			if (seg->seq - (px->client_isn + 1) >
+			    px->held_bytes + 1) {
+				r->stat = TCPHS_STAT_PROXY_STRAY;
+				return;
+			}
 			tcphs_table_unlink(&tn->table, flow);
 			r->stat = TCPHS_STAT_FLOWS_RESET;
 			r->verdict = NF_ACCEPT;	/* the server drops its half */
@@ -1031,6 +1062,19 @@ static void tcphs_px_connecting_phase(struct tcphs_net *tn,
 	} else {
 		r->stat = TCPHS_STAT_PROXY_STRAY;
 	}
+}
+
+/*
+ * A client's new SYN once both sides have sent their FIN: a new connection
+ * on the old tuple (as the state machine restarts a flow), which has to
+ * prove itself like any other and must not inherit the old translation.
+ */
+static bool tcphs_px_reopens(const struct tcphs_flow *flow,
+			     const struct tcphs_seg *seg, enum tcphs_dir dir)
+{
+	return dir == TCPHS_DIR_ORIG &&
+	       tcphs_fsm_event(seg->flags) == TCPHS_EV_SYN &&
+	       tcphs_fsm_closing(&flow->hs);
 }
 
 static int tcphs_proxy_known(struct tcphs_net *tn, struct tcphs_pkt *p,
@@ -1061,6 +1105,12 @@ static int tcphs_proxy_known(struct tcphs_net *tn, struct tcphs_pkt *p,
 		tcphs_px_connecting_phase(tn, flow, p, dir, &r);
 		break;
 	default:
+		if (tcphs_px_reopens(flow, p->seg, dir)) {
+			tcphs_table_unlink(&tn->table, flow);
+			r.stat = TCPHS_STAT_RESTARTS;
+			r.verdict = TCPHS_PX_REOPEN;
+			break;
+		}
 		/* Open: translate, then track in the server's numbers. */
 		if (dir == TCPHS_DIR_ORIG)
 			tcphs_xlate_orig(px, p->seg, &x);
@@ -1103,8 +1153,13 @@ int tcphs_proxy_segment(struct tcphs_net *tn, struct tcphs_pkt *p,
 	enum tcphs_dir dir;
 
 	flow = tcphs_table_find(t, hash, p->tu, &dir);
-	if (flow && flow->px)
-		return tcphs_proxy_known(tn, p, flow, hash, dir);
+	if (flow && flow->px) {
+		int verdict = tcphs_proxy_known(tn, p, flow, hash, dir);
+
+		if (verdict != TCPHS_PX_REOPEN)
+			return verdict;
+		flow = NULL;	/* the old connection's record is gone */
+	}
 	if (!answer || flow || p->state->hook != NF_INET_PRE_ROUTING ||
 	    !tcphs_proxy_port(tn, p->seg->dport))
 		return TCPHS_PX_TRACK;

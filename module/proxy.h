@@ -76,7 +76,7 @@ struct tcphs_net;
 
 int tcphs_proxy_segment(struct tcphs_net *tn, struct tcphs_pkt *p,
 			bool answer);
-bool tcphs_proxy_own(const struct net *net);
+bool tcphs_proxy_own(const struct sk_buff *skb);
 bool tcphs_proxy_gc(struct tcphs_flow *flow, struct tcphs_gc_result *res);
 void tcphs_proxy_send(struct tcphs_net *tn, const struct tcphs_out *out,
 		      unsigned int n);

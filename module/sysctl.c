@@ -14,6 +14,7 @@
 #include <linux/timekeeping.h>
 #include <net/net_namespace.h>
 
+#include "hook.h"
 #include "sysctl.h"
 #include "tcphs.h"
 
@@ -30,8 +31,12 @@ static DEFINE_MUTEX(tcphs_cfg_mutex);
 /* Flows per bucket before max_flows says no, by default. */
 #define TCPHS_FLOWS_PER_BUCKET	8
 #define TCPHS_MAX_FLOWS_LIMIT	BIT(24)
-/* Upper bound of every timeout: 30 days, far below jiffies overflow. */
-#define TCPHS_TIMEOUT_MAX	(30 * 24 * 3600)
+/*
+ * Upper bound of every timeout: 24 days. Flow times are 32-bit jiffies
+ * (time_after32), which order two instants up to 2^31 ticks apart: 24.8
+ * days at HZ=1000, the highest HZ.
+ */
+#define TCPHS_TIMEOUT_MAX	(24 * 24 * 3600)
 
 static int tcphs_one = 1;
 static int tcphs_max_flows_limit = TCPHS_MAX_FLOWS_LIMIT;
@@ -99,6 +104,19 @@ static int tcphs_sysctl_copy(char *word, size_t size, const void *buffer,
 	return strlen(word) == len ? 0 : -EINVAL;
 }
 
+/* Defragmentation runs while the mode is not off (tcphs_defrag_enable()). */
+static int tcphs_defrag_follow(struct net *net, int from, int to)
+{
+	bool was_on = from != TCPHS_MODE_OFF, on = to != TCPHS_MODE_OFF;
+
+	if (was_on == on)
+		return 0;
+	if (on)
+		return tcphs_defrag_enable(net);
+	tcphs_defrag_disable(net);
+	return 0;
+}
+
 /* A mode, by name; one trailing newline is allowed. */
 static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
 			     void *buffer, size_t *lenp, loff_t *ppos)
@@ -106,7 +124,7 @@ static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
 	int *mode = table->data;
 	char word[16];
 	struct ctl_table tmp = { .data = word, .maxlen = sizeof(word) };
-	int m;
+	int m, err;
 
 	if (!write) {
 		strscpy(word, tcphs_mode_names[READ_ONCE(*mode)]);
@@ -117,7 +135,14 @@ static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
 	m = sysfs_match_string(tcphs_mode_names, word);
 	if (m < 0)
 		return -EINVAL;
-	WRITE_ONCE(*mode, m);
+	mutex_lock(&tcphs_cfg_mutex);
+	err = tcphs_defrag_follow(container_of(mode, struct tcphs_net,
+					       cfg.mode)->net, *mode, m);
+	if (!err)
+		WRITE_ONCE(*mode, m);
+	mutex_unlock(&tcphs_cfg_mutex);
+	if (err)
+		return err;
 	*ppos += *lenp;
 	return 0;
 }

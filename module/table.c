@@ -84,7 +84,9 @@ int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets)
 {
 	unsigned int i;
 
-	nbuckets = roundup_pow_of_two(max(nbuckets, TCPHS_TABLE_LOCKS));
+	nbuckets = roundup_pow_of_two(clamp_t(unsigned int, nbuckets,
+					      TCPHS_TABLE_LOCKS,
+					      TCPHS_TABLE_MAX_BUCKETS));
 	t->buckets = kvcalloc(nbuckets, sizeof(*t->buckets), GFP_KERNEL);
 	if (!t->buckets)
 		return -ENOMEM;

@@ -7,6 +7,7 @@
 #define _TCPHS_TABLE_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/netfilter.h>
 #include <linux/rculist.h>
 #include <linux/siphash.h>
@@ -37,6 +38,8 @@ struct tcphs_flow {
 
 /* Writers (insert, update, unlink) take one of these, chosen by bucket. */
 #define TCPHS_TABLE_LOCKS	64
+/* The most buckets a table takes (128 MiB of heads), as many as max_flows. */
+#define TCPHS_TABLE_MAX_BUCKETS	BIT(24)
 
 struct tcphs_table {
 	struct hlist_head *buckets;

@@ -100,8 +100,15 @@ skip_all() {
 	exit "$KSFT_SKIP"
 }
 
+# insmod, after the modules tcphs.ko needs (on an installed system,
+# modprobe tcphs loads them itself); built in, they need nothing.
+tcphs_insmod() {
+	modprobe -qa nf_defrag_ipv4 nf_defrag_ipv6 || true
+	insmod "$TCPHS_KO" "$@"
+}
+
 tcphs_load() {
-	grep -q '^tcphs ' /proc/modules || insmod "$TCPHS_KO" "$@"
+	grep -q '^tcphs ' /proc/modules || tcphs_insmod "$@"
 }
 
 tcphs_unload() {

@@ -12,11 +12,11 @@ trap topo_down EXIT
 ktap_header
 tcphs_unload
 
-check "insmod on an idle system" insmod "$TCPHS_KO"
+check "insmod on an idle system" tcphs_insmod
 check "proc files exist" test -r /proc/net/stat/tcphs -a -r /proc/net/tcphs
 check "sysctls exist" test -w /proc/sys/net/tcphs/mode
 check "rmmod with no flow" rmmod tcphs
-check "insmod again" insmod "$TCPHS_KO"
+check "insmod again" tcphs_insmod
 
 topo_up
 server_start 7000
@@ -39,7 +39,7 @@ fd=${HOLD[1]}
 exec {fd}>&-
 check "held connections still carry data after unload" wait "$HOLD_PID"
 
-check "insmod after unload with flows" insmod "$TCPHS_KO"
+check "insmod after unload with flows" tcphs_insmod
 check_eq "a fresh table in a fresh load" 0 "$(tcphs_entries "$NS_R")"
 check "handshakes after reload" c "$TCPHS_CONN" connect $S4 7000 5
 check_eq "flows after reload" 5 "$(tcphs_flows "$NS_R" ESTABLISHED)"

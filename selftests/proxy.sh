@@ -5,8 +5,8 @@
 # of a local one (on the server itself): byte-exact transfers both ways over
 # IPv4 and IPv6, every ISN policy, cookie-only handshakes, clients without
 # timestamps, SACK or window scaling, servers with window scale 0, 7 and 14,
-# data on the third ACK, bad third ACKs, key rotation, a full table, and
-# servers that refuse or never answer.
+# data on the third ACK (whole and in IP fragments), bad third ACKs, key
+# rotation, a full table, and servers that refuse or never answer.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -76,6 +76,7 @@ transfers() {	# WHERE PXNS
 # One scapy run per family and place: each scenario on its own port.
 crafted() {	# WHERE PXNS ADDR FAMILY
 	local where=$1 pxns=$2 addr=$3 fam=$4 ack0 cookie0 stray0 payload rec out
+	local frag frec
 	local -a n0
 	local px="ip netns exec $pxns sysctl -qw net.tcphs"
 
@@ -84,6 +85,11 @@ crafted() {	# WHERE PXNS ADDR FAMILY
 	s timeout 60 "$XFER" record 8101 ${#payload} /tmp/tcphs-rec &
 	rec=$!
 	wait_for 10 server_listening 8101
+	frag="fragmented-third-ack-$fam-$where"
+	rm -f /tmp/tcphs-rec-frag
+	s timeout 60 "$XFER" record 8109 ${#frag} /tmp/tcphs-rec-frag &
+	frec=$!
+	wait_for 10 server_listening 8109
 	for port in 8102 8103 8104 8105 8107; do
 		n0[port]=$(syns_at $port)
 	done
@@ -91,12 +97,13 @@ crafted() {	# WHERE PXNS ADDR FAMILY
 	cookie0=$(tcphs_stat "$pxns" proxy_cookie_bad)
 	stray0=$(tcphs_stat "$pxns" proxy_stray)
 	out=$(c "$CRAFT" "$addr" "data3:8101:$payload" fin3:8002:bye \
+		"frag3:8109:$frag" \
 		badack:8102 rstbad:8107 \
 		"sh:0:$px.proxy_halfopen_max=0" tamper:8103 \
 		"between:8104:$px.rotate_keys=1" \
 		"between:8105:$px.rotate_keys=1; $px.rotate_keys=1" \
 		"sh:0:$px.proxy_halfopen_max=1000")
-	wait $rec
+	wait $rec $frec
 	echo "$out" | sed 's/^/# /'
 	check_eq "$where $fam: data on the third ACK is acknowledged" \
 		"data3 8101 ok" "$(echo "$out" | grep ^data3)"
@@ -104,6 +111,10 @@ crafted() {	# WHERE PXNS ADDR FAMILY
 		"$(cat /tmp/tcphs-rec 2>/dev/null)"
 	check_eq "$where $fam: data and FIN before any bare third ACK connect" \
 		"fin3 8002 ok" "$(echo "$out" | grep ^fin3)"
+	check_eq "$where $fam: a third ACK in IP fragments is acknowledged" \
+		"frag3 8109 ok" "$(echo "$out" | grep ^frag3)"
+	check_eq "$where $fam: and reaches the server whole" "$frag" \
+		"$(cat /tmp/tcphs-rec-frag 2>/dev/null)"
 	check_eq "$where $fam: a wrong third ACK is counted" 1 \
 		"$(delta "$pxns" proxy_ack_bad "$ack0")"
 	check_eq "$where $fam: and reaches no server" "${n0[8102]}" \
@@ -164,8 +175,8 @@ rcv_wscale_of() { echo "$1" | sed -n 's/.*wscale:[0-9]*,\([0-9]*\).*/\1/p'; }
 hold_second() {
 	c python3 -c "import socket, time
 socket.create_connection(('$S4', 8002)).close(); time.sleep(1)
-s = socket.create_connection(('$S4', 8002)); time.sleep(5)" &
-	wait_for 4 test -n "$(server_view)"
+s = socket.create_connection(('$S4', 8002)); time.sleep(8)" &
+	wait_for 7 test -n "$(server_view)"
 }
 
 # Server window scale 0, 7, 14 (RFC 7323 2.3): from its receive buffers.
@@ -291,6 +302,64 @@ check_eq "full table: the SYN and the third ACK are counted" 2 \
 sleep 1
 check_eq "full table: no server saw the client" "$n8108" \
 	"$(syns_at 8108)"
+
+# RFC 5961 3.2 on a proxied connection: a RST in the window but not at its
+# left edge earns a challenge ACK and must not end the flow, whose record
+# is the only copy of the translation.
+reset0=$(tcphs_stat "$NS_R" flows_reset)
+rm -f /tmp/tcphs-rec-rst
+s timeout 60 "$XFER" record 8110 20 /tmp/tcphs-rec-rst &
+rec=$!
+wait_for 10 server_listening 8110
+out=$(c "$CRAFT" $S4 rstwin:8110:0123456789)
+wait $rec
+check_eq "an in-window RST leaves a proxied connection up" \
+	"rstwin 8110 ok" "$out"
+check_eq "the server has the data from before and after it" \
+	01234567890123456789 "$(cat /tmp/tcphs-rec-rst 2>/dev/null)"
+check_eq "no flow was reset" "$reset0" "$(tcphs_stat "$NS_R" flows_reset)"
+
+# A client RST while the server is yet to answer: off the sequence number
+# it is a stray and the flow waits on; at it, the flow ends.
+stray0=$(tcphs_stat "$NS_R" proxy_stray)
+reset0=$(tcphs_stat "$NS_R" flows_reset)
+c "$CRAFT" 10.0.2.9 rstconn:8000 | sed 's/^/# /'
+check_eq "connecting: a RST off the sequence number is a stray" 1 \
+	"$(delta "$NS_R" proxy_stray "$stray0")"
+check_eq "connecting: the RST at it ends the flow" 1 \
+	"$(delta "$NS_R" flows_reset "$reset0")"
+
+# A new SYN on the tuple of a closed proxied connection (the client's port
+# reused from TIME-WAIT) is a new connection: tcphs answers it itself, and
+# the old translation goes.
+reuse_port() {	# ADDR PORT SPORT
+	c python3 - "$@" <<-'EOF'
+	import socket, sys, time
+	addr, port, sport = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+	for _ in range(2):
+	    s = socket.socket()
+	    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	    s.bind(("", sport))
+	    s.connect((addr, port))
+	    s.sendall(b"x" * 1000)
+	    s.shutdown(socket.SHUT_WR)
+	    s.recv(1)
+	    s.close()
+	    time.sleep(1.5)
+	EOF
+}
+answered() {
+	echo $(($(tcphs_stat "$NS_R" proxy_synack) +
+		$(tcphs_stat "$NS_R" proxy_cookie)))
+}
+c sysctl -qw net.ipv4.tcp_tw_reuse=1
+answered0=$(answered)
+restarts0=$(tcphs_stat "$NS_R" restarts)
+check "one client port, two connections in turn" reuse_port $S4 8002 23456
+check_eq "tcphs answered both SYNs" 2 $(($(answered) - answered0))
+check_eq "the second one restarted the closed flow" 1 \
+	"$(delta "$NS_R" restarts "$restarts0")"
+c sysctl -qw net.ipv4.tcp_tw_reuse=2
 
 # A server that never answers: SYN at 0, 1 and 3 s, the client reset at 7.
 t0=$(tcphs_stat "$NS_R" proxy_timeout)

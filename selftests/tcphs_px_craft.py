@@ -13,8 +13,14 @@ prints "NAME PORT ok" or "NAME PORT fail" for each:
   data3:P:TEXT   complete the handshake with TEXT on the third ACK; ok once
                  the server acknowledges all of it
   fin3:P:TEXT    as data3, the third ACK lost: TEXT and a FIN come first
+  frag3:P:TEXT   as data3, the third ACK sent in IP fragments of 16 bytes
+                 (IPv4) or 32 (IPv6)
   badack         answer the SYN-ACK with an ACK of ISN + 2
   rstbad         a RST with the wrong sequence number, then the good ACK
+  rstwin:P:TEXT  TEXT, a RST in the window but not at its left edge, TEXT
+                 again; ok if the server acknowledges both
+  rstconn        the third ACK, then a RST 1000 bytes off and one at the
+                 sequence number, before the server answers
   tamper         answer with ISN + 1 but one bit of the ISN's MAC flipped
   between:P:CMD  run the shell line CMD between the SYN-ACK and a good ACK
   sh:0:CMD       run the shell line CMD
@@ -27,7 +33,8 @@ import sys
 import threading
 import time
 
-from scapy.all import IP, IPv6, TCP, Raw, conf, sr1, sniff, send
+from scapy.all import (IP, IPv6, TCP, IPv6ExtHdrFragment, Raw, conf,
+                       fragment, fragment6, sr1, sniff, send)
 
 conf.verb = 0
 MASK = 0xFFFFFFFF
@@ -51,7 +58,16 @@ def handshake_start(addr, port):
     return sport, isn, synack[TCP]
 
 
-def ack(addr, port, sport, seq, ack_no, payload=b"", fin=False):
+def fragments(pkt):
+    """pkt in IP fragments whose parts of the TCP segment are small."""
+    if IPv6 in pkt:
+        return fragment6(IPv6(dst=pkt[IPv6].dst) / IPv6ExtHdrFragment() /
+                         pkt[TCP], 80)
+    return fragment(pkt, 16)
+
+
+def ack(addr, port, sport, seq, ack_no, payload=b"", fin=False,
+        frag=False):
     pkt = ip_to(addr) / TCP(sport=sport, dport=port, flags="A" + (
         "P" if payload else "") + ("F" if fin else ""),
         seq=seq & MASK, ack=ack_no & MASK,
@@ -59,31 +75,67 @@ def ack(addr, port, sport, seq, ack_no, payload=b"", fin=False):
         options=[("NOP", None), ("NOP", None), ("Timestamp", (1001, 0))])
     if payload:
         pkt = pkt / Raw(payload)
-    send(pkt)
+    send(fragments(pkt) if frag else pkt)
 
 
-def data3(addr, port, payload, fin=False):
-    """True once the server acknowledges all of payload (and the FIN)."""
-    sport, isn, sa = handshake_start(addr, port)
-    want = (isn + 1 + len(payload) + fin) & 0xFFFFFFFF
+def acked(addr, port, sport, seq, ack_no, payload, fin=False, frag=False):
+    """Send payload at seq; True once the server acknowledges all of it."""
+    want = (seq + len(payload) + fin) & MASK
 
-    def acked(p):
+    def acks(p):
         return TCP in p and p[TCP].dport == sport and p[TCP].ack == want
 
     got = []
     t = threading.Thread(target=lambda: got.extend(
-        sniff(lfilter=acked, count=1, timeout=15)))
+        sniff(lfilter=acks, count=1, timeout=15)))
     t.start()
     time.sleep(0.5)
-    ack(addr, port, sport, isn + 1, sa.seq + 1, payload, fin)
+    ack(addr, port, sport, seq, ack_no, payload, fin, frag)
     t.join()
     return bool(got)
 
 
+def data3(addr, port, payload, fin=False, frag=False):
+    """True once the server acknowledges all of payload (and the FIN)."""
+    sport, isn, sa = handshake_start(addr, port)
+    return acked(addr, port, sport, isn + 1, sa.seq + 1, payload, fin, frag)
+
+
+def rst_in_window(addr, port, payload):
+    """payload, a RST 1000 bytes past it, payload again: True if the
+    connection outlives the RST and the server takes both."""
+    sport, isn, sa = handshake_start(addr, port)
+    seq = isn + 1
+    if not acked(addr, port, sport, seq, sa.seq + 1, payload):
+        return False
+    seq += len(payload)
+    send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
+                           seq=(seq + 1000) & MASK, window=1))
+    time.sleep(0.2)
+    return acked(addr, port, sport, seq, sa.seq + 1, payload)
+
+
+def rst_connecting(addr, port):
+    """The third ACK, then a RST off the sequence and one on it, while the
+    server is still to answer: the shell reads what became of them."""
+    sport, isn, sa = handshake_start(addr, port)
+    ack(addr, port, sport, isn + 1, sa.seq + 1)
+    for seq in (isn + 1001, isn + 1):
+        time.sleep(0.1)
+        send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
+                               seq=seq & MASK, window=1))
+    return True
+
+
 def scenario(name, addr, port, arg):
     """One scenario; False if it could not do its part."""
-    if name in ("data3", "fin3"):
-        return data3(addr, port, arg.encode(), name == "fin3")
+    if name in ("data3", "fin3", "frag3"):
+        return data3(addr, port, arg.encode(), name == "fin3",
+                     name == "frag3")
+    if name == "rstwin":
+        return rst_in_window(addr, port, arg.encode())
+    if name == "rstconn":
+        return rst_connecting(addr, port)
     if name == "sh":
         return subprocess.run(arg, shell=True).returncode == 0
     sport, isn, sa = handshake_start(addr, port)
