@@ -11,11 +11,6 @@
 . "$(dirname "$0")/lib.sh"
 
 XFER=$TOP/selftests/tcphs_xfer.py
-# A transfer's unit: 1 MB, a tenth of it on the debug kernel, where KASAN
-# makes each byte cost ten times more and the paths, not the bytes, count.
-KB=1000
-[ -z "${TCPHS_DEBUG_KERNEL:-}" ] || KB=100
-MB_TXT=$(awk -v kb=$KB 'BEGIN { printf "%g MB", kb / 1000 }')
 CRAFT=$TOP/selftests/tcphs_px_craft.py
 PORTS=8000-8002,8100-8199
 
@@ -67,10 +62,10 @@ transfers() {	# WHERE PXNS
 
 	syn0=$(tcphs_stat "$pxns" proxy_synack)
 	open0=$(tcphs_stat "$pxns" proxy_open)
-	check "$where IPv4: 3 transfers, $MB_TXT each way, byte-exact" \
-		xfer $S4 $((KB * 1000)) 3
-	check "$where IPv6: 3 transfers, $MB_TXT each way, byte-exact" \
-		xfer $S6 $((KB * 1000)) 3
+	check "$where IPv4: 3 transfers, 1 MB each way, byte-exact" \
+		xfer $S4 1000000 3
+	check "$where IPv6: 3 transfers, 1 MB each way, byte-exact" \
+		xfer $S6 1000000 3
 	check_eq "$where: tcphs answered the 6 SYNs" 6 \
 		"$(delta "$pxns" proxy_synack "$syn0")"
 	check_eq "$where: and opened 6 server sides" 6 \
@@ -147,9 +142,9 @@ cookies_only() {	# WHERE PXNS
 	syn0=$(tcphs_stat "$pxns" proxy_synack)
 	cookie0=$(tcphs_stat "$pxns" proxy_cookie)
 	check "$where: cookie-only handshakes, IPv4 transfers" \
-		xfer $S4 $((KB * 500)) 2
+		xfer $S4 500000 2
 	check "$where: cookie-only handshakes, IPv6 transfers" \
-		xfer $S6 $((KB * 500)) 2
+		xfer $S6 500000 2
 	check_eq "$where: no half-open flow was kept" 0 \
 		"$(delta "$pxns" proxy_synack "$syn0")"
 	check_eq "$where: 4 SYN-ACKs carried a cookie" 4 \
@@ -198,10 +193,10 @@ server_wscale() {	# WHERE SHIFT
 	sysctl -qw net.core.rmem_max=$((max < 212992 ? max : 212992))
 	s sysctl -qw net.ipv4.tcp_rmem="4096 $((max < 131072 ? max : 131072)) $max"
 	check "$where: server window scale $shift, transfer byte-exact" \
-		xfer $S4 $((KB * 2000)) 1
+		xfer $S4 2000000 1
 	resc0=$(tcphs_stat "$NS_R" proxy_rescaled)
 	check "$where: server window scale $shift, a second transfer" \
-		xfer $S4 $((KB * 2000)) 1
+		xfer $S4 2000000 1
 	check_eq "$where: the second needs no window rewritten" 0 \
 		"$(delta "$NS_R" proxy_rescaled "$resc0")"
 	hold_second
@@ -231,8 +226,7 @@ server_learned() {
 	wait $!
 	s ip route change default via 10.0.2.1
 	s sysctl -qw net.ipv4.tcp_sack=1
-	check "the server's SACK back: transfer byte-exact" \
-		xfer $S4 $((KB * 2000)) 1
+	check "the server's SACK back: transfer byte-exact" xfer $S4 2000000 1
 }
 
 for where in forwarded local; do
@@ -257,7 +251,7 @@ px_mode "$NS_R" proxy
 
 for policy in random rfc6528 cookie fixed; do
 	r sysctl -qw net.tcphs.isn_policy=$policy
-	check "isn_policy $policy: transfers byte-exact" xfer $S4 $((KB * 500)) 2
+	check "isn_policy $policy: transfers byte-exact" xfer $S4 500000 2
 done
 check_eq "isn_policy fixed: the SYN-ACK's ISN is the fixed one" fffffff0 \
 	"$(c "$CRAFT" $S4 synack:8106 | head -n 1)"
@@ -265,7 +259,7 @@ r sysctl -qw net.tcphs.isn_policy=rfc6528
 
 for opt in tcp_timestamps tcp_sack tcp_window_scaling; do
 	c sysctl -qw net.ipv4.$opt=0
-	check "client without $opt: transfer byte-exact" xfer $S4 $((KB * 2000)) 1
+	check "client without $opt: transfer byte-exact" xfer $S4 2000000 1
 	c sysctl -qw net.ipv4.$opt=1
 done
 
@@ -281,12 +275,12 @@ server_learned
 # Proxy mode left for enforce: a connection proxied before goes on,
 # translated; a new one goes to the server itself.
 open0=$(tcphs_stat "$NS_R" proxy_open)
-check "proxy mode left while connected: $MB_TXT each way byte-exact" \
-	c "$XFER" send $S4 8000 $((KB * 1000)) 1 \
+check "proxy mode left while connected: 1 MB each way byte-exact" \
+	c "$XFER" send $S4 8000 1000000 1 \
 	"ip netns exec $NS_R sysctl -qw net.tcphs.mode=enforce"
 check_eq "that connection was proxied" $((open0 + 1)) \
 	"$(tcphs_stat "$NS_R" proxy_open)"
-check "enforce mode: a new connection, byte-exact" xfer $S4 $((KB * 100)) 1
+check "enforce mode: a new connection, byte-exact" xfer $S4 100000 1
 check_eq "enforce mode: tcphs answered no SYN" $((open0 + 1)) \
 	"$(tcphs_stat "$NS_R" proxy_open)"
 r sysctl -qw net.tcphs.mode=proxy
