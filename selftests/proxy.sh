@@ -361,12 +361,16 @@ check_eq "the second one restarted the closed flow" 1 \
 	"$(delta "$NS_R" restarts "$restarts0")"
 c sysctl -qw net.ipv4.tcp_tw_reuse=2
 
-# A server that never answers: SYN at 0, 1 and 3 s, the client reset at 7.
+# A server that never answers: SYN at 0, 1 and 3 s, the client reset at 7
+# (each step up to a GC pass late), not at the flow's 64 s timeout. The
+# bound holds the client's start too, which the debug kernel slows.
+limit=12
+[ -z "${TCPHS_DEBUG_KERNEL:-}" ] || limit=20
 t0=$(tcphs_stat "$NS_R" proxy_timeout)
 start=$SECONDS
 check "absent server: the client is reset" \
 	eval '! c "$XFER" send 10.0.2.9 8000 10 1 2>/dev/null'
-check "absent server: within 12 s" test $((SECONDS - start)) -le 12
+check "absent server: within $limit s" test $((SECONDS - start)) -le $limit
 check_eq "absent server: counted" 1 "$(delta "$NS_R" proxy_timeout "$t0")"
 check_eq "absent server: SYN sent again twice" 2 \
 	"$(tcphs_stat "$NS_R" proxy_syn_retrans)"
