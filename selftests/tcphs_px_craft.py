@@ -58,6 +58,13 @@ def handshake_start(addr, port):
     return sport, isn, synack[TCP]
 
 
+def rst(addr, port, sport, seq):
+    """A bare RST at seq; its window is not 0, so the client's nft rule
+    against its own kernel's RSTs lets it out."""
+    send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
+                           seq=seq & MASK, window=1))
+
+
 def fragments(pkt):
     """pkt in IP fragments whose parts of the TCP segment are small."""
     if IPv6 in pkt:
@@ -109,8 +116,7 @@ def rst_in_window(addr, port, payload):
     if not acked(addr, port, sport, seq, sa.seq + 1, payload):
         return False
     seq += len(payload)
-    send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
-                           seq=(seq + 1000) & MASK, window=1))
+    rst(addr, port, sport, seq + 1000)
     time.sleep(0.2)
     return acked(addr, port, sport, seq, sa.seq + 1, payload)
 
@@ -122,8 +128,7 @@ def rst_connecting(addr, port):
     ack(addr, port, sport, isn + 1, sa.seq + 1)
     for seq in (isn + 1001, isn + 1):
         time.sleep(0.1)
-        send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
-                               seq=seq & MASK, window=1))
+        rst(addr, port, sport, seq)
     return True
 
 
@@ -144,8 +149,7 @@ def scenario(name, addr, port, arg):
     elif name == "badack":
         ack(addr, port, sport, isn + 1, sa.seq + 2)
     elif name == "rstbad":
-        send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
-                               seq=(isn + 1001) & MASK, window=1))
+        rst(addr, port, sport, isn + 1001)
         time.sleep(0.2)
         ack(addr, port, sport, isn + 1, sa.seq + 1)
     elif name == "tamper":
