@@ -2,7 +2,9 @@
 #
 # make          build tcphs.ko against the kernel the VM boots
 # make demo     build, boot, load, real handshakes, print flows and counters
-# make check    every test, in the VM, with a TAP summary
+# make check    every test, in the VM, with a TAP summary (J=N: N VMs at
+#               once; T="proxy.sh enforce.sh": only those, on both kernels)
+# make check-quick  build, style, KUnit and the stock-kernel selftests
 # make style    checkpatch --strict;  make sparse: make C=1
 # make fuzz     libFuzzer on the parser and state machine (FUZZ_SECONDS=60)
 # make kernel   the KUnit + debug kernel (KASAN, kmemleak, lockdep), cached
@@ -29,7 +31,7 @@ SOURCES = $(wildcard module/*.c module/*.h)
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all module install helpers setup demo check style sparse fuzz kernel clean bench
+.PHONY: all module install helpers setup demo check check-quick style sparse fuzz kernel clean bench
 
 all: module
 
@@ -60,7 +62,10 @@ demo: module helpers
 # scripts/check runs the set-up and builds everything itself, from clean, so
 # that a build warning is a counted failure rather than a stop.
 check:
-	scripts/check
+	scripts/check $(if $(J),-j $(J)) $(T)
+
+check-quick:
+	scripts/check --quick $(if $(J),-j $(J))
 
 # Every C file; libFuzzer fixes the CamelCase name of the fuzzer's entry.
 style:
