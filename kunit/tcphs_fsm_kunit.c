@@ -5,8 +5,10 @@
  * fsm_cell_test has one case per cell of the table, state x event x
  * direction, each with the segment a correct peer would send there, and
  * asserts the next state, the reason, the notes and whether the record takes
- * the segment; fsm_cells_complete_test proves no cell is missing. The
- * remaining tests drive each RFC check with segments that fail it.
+ * the segment; fsm_cells_complete_test walks fsm.c's own table, proves no
+ * cell of it is left out or lacks a case, and steps a wrong segment through
+ * each cell. The remaining tests drive each RFC check with segments that
+ * fail it.
  *
  * The ISNs sit on the edge of the sequence space so that ISN + 1 wraps.
  */
@@ -109,6 +111,9 @@ struct cell_case {
 #define ACK_BAD		TCPHS_R_ACK_BAD
 #define FLAGS		TCPHS_R_BAD_FLAGS
 #define SYN_EST		TCPHS_R_SYN_ON_ESTABLISHED
+#define SA_ACK		TCPHS_R_SYNACK_BAD_ACK
+#define OOW		TCPHS_R_RST_OUT_OF_WINDOW
+#define RS_ACK		TCPHS_R_RST_SYNSENT_BAD_ACK
 #define RETRANS		TCPHS_NOTE_RETRANS
 #define SIM		TCPHS_NOTE_SIMULTANEOUS
 
@@ -181,13 +186,50 @@ static const struct cell_case cell_cases[] = {
 	{ ES, BAD, R,		ES, FLAGS, 0, false },
 };
 
+/*
+ * The reason fsm.c gives, cell by cell, for a segment no correct peer sends
+ * there: seg_for()'s, with its sequence number 2^30 away and, if it carries
+ * an ACK, its acknowledgment one past. A cell whose check is wrong or missing
+ * in fsm.c can still pass the correct segment of its case; this is where it
+ * shows. Each row: event = { ORIG, REPLY }.
+ */
+static const u8
+wrong_reason[TCPHS_NR_STATES][TCPHS_NR_EVENTS][TCPHS_NR_DIRS] = {
+	[CL] = {
+		[SYN] = { OK, OK }, [SYNACK] = { NO_SYN, NO_SYN },
+		[ACK] = { OK, OK }, [FIN] = { OK, OK },
+		[RST] = { OK, OK }, [BAD] = { FLAGS, FLAGS },
+	},
+	[LI] = {
+		[SYN] = { OK, OK }, [SYNACK] = { OK, OK },
+		[ACK] = { OK, OK }, [FIN] = { OK, OK },
+		[RST] = { OK, OK }, [BAD] = { OK, OK },
+	},
+	[SS] = {
+		[SYN] = { OK, OK }, [SYNACK] = { NO_SYN, SA_ACK },
+		[ACK] = { ACK_BAD, OK }, [FIN] = { ACK_BAD, ACK_BAD },
+		[RST] = { OOW, RS_ACK }, [BAD] = { FLAGS, FLAGS },
+	},
+	[SR] = {
+		[SYN] = { OK, SYN_EST }, [SYNACK] = { NO_SYN, SA_ACK },
+		[ACK] = { ACK_BAD, OK }, [FIN] = { ACK_BAD, OK },
+		[RST] = { OOW, RS_ACK }, [BAD] = { FLAGS, FLAGS },
+	},
+	[ES] = {
+		[SYN] = { SYN_EST, SYN_EST }, [SYNACK] = { NO_SYN, SA_ACK },
+		[ACK] = { OK, OK }, [FIN] = { OK, OK },
+		[RST] = { OOW, OOW }, [BAD] = { FLAGS, FLAGS },
+	},
+};
+
+static const char *const event_names[TCPHS_NR_EVENTS] = {
+	"SYN", "SYNACK", "ACK", "FIN", "RST", "BAD"
+};
+
 static void cell_case_desc(const struct cell_case *c, char *desc)
 {
-	static const char *const ev[] = { "SYN", "SYNACK", "ACK", "FIN",
-					  "RST", "BAD" };
-
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s %s",
-		 tcphs_state_names[c->state], ev[c->event],
+		 tcphs_state_names[c->state], event_names[c->event],
 		 c->dir == O ? "ORIG" : "REPLY");
 }
 
@@ -209,21 +251,76 @@ static void fsm_cell_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hs.state, c->commit ? c->next : c->state);
 }
 
-/* Every cell of the table has exactly one case above. */
+/*
+ * fsm.c's own cell at @s, @e, @d: written out, and stepping the segment of
+ * its case @c as @c says, and a wrong segment as wrong_reason[] says.
+ */
+static void expect_cell(struct kunit *test, enum tcphs_state s,
+			enum tcphs_event e, enum tcphs_dir d,
+			const struct cell_case *c)
+{
+	const struct tcphs_cell *cell = &tcphs_fsm[s][e][d];
+	struct tcphs_hs hs = hs_in(s, false);
+	struct tcphs_seg seg = seg_for(e, d);
+	char at[KUNIT_PARAM_DESC_SIZE];
+	struct tcphs_step st;
+
+	snprintf(at, sizeof(at), "%s %s %s", tcphs_state_names[s],
+		 event_names[e], d == O ? "ORIG" : "REPLY");
+	KUNIT_EXPECT_LT_MSG(test, cell->next, TCPHS_NR_STATES, "%s", at);
+	KUNIT_EXPECT_LE_MSG(test, cell->check, CK_SYN_EST, "%s", at);
+	KUNIT_EXPECT_FALSE_MSG(test,
+			       cell->next == S_CL && cell->check == CK_NONE,
+			       "%s: left out of fsm.c's table", at);
+	if (!c) {
+		KUNIT_FAIL(test, "%s: no case", at);
+		return;
+	}
+	st = tcphs_fsm_step(&hs, &seg, d);
+	KUNIT_EXPECT_EQ_MSG(test, st.next, c->next, "%s", at);
+	KUNIT_EXPECT_EQ_MSG(test, st.reason, c->reason, "%s", at);
+	KUNIT_EXPECT_EQ_MSG(test, st.note, c->note, "%s", at);
+	KUNIT_EXPECT_EQ_MSG(test, st.commit, c->commit, "%s", at);
+
+	seg.seq += 1u << 30;
+	if (seg.flags & TCPHS_ACK)
+		seg.ack++;
+	st = tcphs_fsm_step(&hs, &seg, d);
+	KUNIT_EXPECT_EQ_MSG(test, st.reason, wrong_reason[s][e][d],
+			    "%s: wrong segment", at);
+}
+
+/*
+ * Walks fsm.c's table itself: every cell is written out there, has exactly
+ * one case above, and steps both its case's segment and a wrong one as
+ * expected. A cell left out of the table's initialiser reads as { CLOSED,
+ * CK_NONE }, which no cell is meant to be: it passes any segment and tears
+ * the flow down. fsm_cell_test alone cannot see that where the correct
+ * segment's step is the same (a RST in window leads to CLOSED either way),
+ * nor a cell whose check is wrong but lets the correct segment through.
+ */
 static void fsm_cells_complete_test(struct kunit *test)
 {
-	u8 seen[TCPHS_NR_STATES][TCPHS_NR_EVENTS][TCPHS_NR_DIRS] = {};
+	const struct cell_case *by_cell[TCPHS_NR_STATES][TCPHS_NR_EVENTS]
+				       [TCPHS_NR_DIRS] = {};
+	const struct cell_case *c;
 	unsigned int i, s, e, d;
 
-	for (i = 0; i < ARRAY_SIZE(cell_cases); i++)
-		seen[cell_cases[i].state][cell_cases[i].event]
-		    [cell_cases[i].dir]++;
-	for (s = 0; s < TCPHS_NR_STATES; s++)
-		for (e = 0; e < TCPHS_NR_EVENTS; e++)
+	for (i = 0; i < ARRAY_SIZE(cell_cases); i++) {
+		c = &cell_cases[i];
+		KUNIT_ASSERT_LT(test, c->state, TCPHS_NR_STATES);
+		KUNIT_ASSERT_LT(test, c->event, TCPHS_NR_EVENTS);
+		KUNIT_ASSERT_LT(test, c->dir, TCPHS_NR_DIRS);
+		KUNIT_EXPECT_NULL_MSG(test, by_cell[c->state][c->event][c->dir],
+				      "case %u repeats a cell", i);
+		by_cell[c->state][c->event][c->dir] = c;
+	}
+	for (s = 0; s < TCPHS_NR_STATES; s++) {
+		for (e = 0; e < TCPHS_NR_EVENTS; e++) {
 			for (d = 0; d < TCPHS_NR_DIRS; d++)
-				KUNIT_EXPECT_EQ_MSG(test, seen[s][e][d], 1,
-						    "state %u event %u dir %u",
-						    s, e, d);
+				expect_cell(test, s, e, d, by_cell[s][e][d]);
+		}
+	}
 }
 
 static void fsm_event_test(struct kunit *test)

@@ -226,27 +226,118 @@ static void parse_hdr_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, seg.payload_len, c->seg_len - c->doff * 4);
 }
 
+/* What parse_bounds_test writes after the 20-byte header. */
+enum bounds_fill {
+	FILL_MSS2,	/* every byte 2: MSS of length 2, malformed */
+	FILL_NOP,	/* NOPs only: good */
+	FILL_EXACT,	/* one unknown kind, as long as the options */
+	FILL_OVER,	/* one unknown kind, a byte longer than the options */
+	FILL_KIND_LAST,	/* NOPs, then a kind on the header's last byte */
+	NR_FILLS
+};
+
+static const char *const fill_names[NR_FILLS] = {
+	[FILL_MSS2] = "mss2", [FILL_NOP] = "nop", [FILL_EXACT] = "exact",
+	[FILL_OVER] = "over", [FILL_KIND_LAST] = "kind_last",
+};
+
+/* RFC 9293 3.1 and parse.c's contract: what tcphs_parse_tcp() must say. */
+static enum tcphs_parse_err bounds_want(unsigned int len, unsigned int doff,
+					enum bounds_fill fill)
+{
+	unsigned int hdr_len = doff * 4;
+
+	if (len < TCPHS_TCP_MIN_HDR)
+		return TCPHS_PARSE_SHORT;
+	if (hdr_len < TCPHS_TCP_MIN_HDR || hdr_len > len)
+		return TCPHS_PARSE_DOFF;
+	if (hdr_len == TCPHS_TCP_MIN_HDR)
+		return TCPHS_PARSE_OK;	/* no options to be wrong */
+	switch (fill) {
+	case FILL_MSS2:
+		return TCPHS_PARSE_OPT_LEN;
+	case FILL_OVER:
+	case FILL_KIND_LAST:
+		return TCPHS_PARSE_OPT_TRUNC;
+	default:
+		return TCPHS_PARSE_OK;
+	}
+}
+
+/* Builds the @len bytes of the segment's header into @buf. */
+static void bounds_fill(u8 *buf, unsigned int len, unsigned int doff,
+			enum bounds_fill fill)
+{
+	unsigned int hdr_len = doff * 4;
+
+	memset(buf, fill == FILL_MSS2 ? 2 : TCPOPT_KIND_NOP, len);
+	if (len > 12)
+		buf[12] = doff << 4;
+	if (hdr_len <= TCPHS_TCP_MIN_HDR || hdr_len > len)
+		return;
+	if (fill == FILL_EXACT || fill == FILL_OVER) {
+		buf[20] = 99;
+		buf[21] = hdr_len - TCPHS_TCP_MIN_HDR + (fill == FILL_OVER);
+	} else if (fill == FILL_KIND_LAST) {
+		buf[hdr_len - 1] = TCPOPT_KIND_MSS;
+	}
+}
+
 /*
- * The parser must never read past avail: hand it an exact-size copy at the
- * end of a KASAN-checked allocation, for every length and data offset.
+ * Parses the @len bytes bounds_fill() builds into @buf, in a segment of
+ * @seg_len bytes. The parser must say what bounds_want() does and, where it
+ * got as far as the data offset, give the header length and the payload
+ * after it; a result that differs is counted in @bad, and the first few are
+ * told.
+ */
+static void bounds_one(struct kunit *test, u8 *buf, unsigned int len,
+		       unsigned int doff, enum bounds_fill fill,
+		       unsigned int seg_len, unsigned int *bad)
+{
+	enum tcphs_parse_err err, want = bounds_want(len, doff, fill);
+	unsigned int hdr_len = 0;
+	struct tcphs_seg seg;
+
+	bounds_fill(buf, len, doff, fill);
+	err = tcphs_parse_tcp(buf, len, seg_len, &seg);
+	if (want != TCPHS_PARSE_SHORT && want != TCPHS_PARSE_DOFF)
+		hdr_len = doff * 4;
+	if (err == want && seg.hdr_len == hdr_len &&
+	    seg.payload_len == (hdr_len ? seg_len - hdr_len : 0))
+		return;
+	if ((*bad)++ < 8)
+		kunit_err(test,
+			  "len %u doff %u fill %s seg_len %u: err %d hdr_len %u payload_len %u, want err %d hdr_len %u\n",
+			  len, doff, fill_names[fill], seg_len, err, seg.hdr_len,
+			  seg.payload_len, want, hdr_len);
+}
+
+/*
+ * Every length up to 60 bytes, every data offset and each fill, with the
+ * segment ending where the bytes do and with 1000 bytes of payload after
+ * them: the error class, the header length and the payload length. The
+ * bytes are an exact-size KASAN-checked allocation, so the parser must also
+ * never read past what it is handed.
  */
 static void parse_bounds_test(struct kunit *test)
 {
-	unsigned int len, doff;
-	struct tcphs_seg seg;
+	unsigned int len, doff, fill, bad = 0;
 	u8 *buf;
 
 	for (len = 0; len <= TCPHS_TCP_MAX_HDR; len++) {
+		buf = kmalloc(len ?: 1, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, buf);
 		for (doff = 0; doff < 16; doff++) {
-			buf = kmalloc(len ?: 1, GFP_KERNEL);
-			KUNIT_ASSERT_NOT_NULL(test, buf);
-			memset(buf, 2, len);	/* kind 2, length 2: malformed */
-			if (len > 12)
-				buf[12] = doff << 4;
-			tcphs_parse_tcp(buf, len, len, &seg);
-			kfree(buf);
+			for (fill = 0; fill < NR_FILLS; fill++) {
+				bounds_one(test, buf, len, doff, fill, len,
+					   &bad);
+				bounds_one(test, buf, len, doff, fill,
+					   len + 1000, &bad);
+			}
 		}
+		kfree(buf);
 	}
+	KUNIT_EXPECT_EQ(test, bad, 0u);
 }
 
 static struct kunit_case tcphs_parse_cases[] = {
