@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Enforce mode: each drop reason, crafted with scapy from the client and the
+# Enforce mode: each drop reason, crafted in python from the client and the
 # server namespaces, is dropped by the router in enforce mode (it never
 # reaches the peer, the reason's counter and dropped go up) and passed in
 # track mode (the reason is counted, the segment arrives). Correct
@@ -16,7 +16,6 @@ BASE=20000
 
 trap 'topo_down; tcphs_unload' EXIT
 ktap_header
-require_scapy
 tcphs_unload
 tcphs_load
 topo_up
@@ -36,32 +35,66 @@ input_chain "$NS_S"
 rules sport | c nft -f -
 rules dport | s nft -f -
 
-arrived() {	# NETNS PORT
-	ip netns exec "$1" nft list chain inet t in |
-		awk -v p="$2" '$3 == p { print $6; exit }'
+# snapshot: what every crafted port of both peers counted, read in one
+# nft listing per peer into arrived[client:PORT] and arrived[server:PORT].
+declare -A arrived
+snapshot() {
+	local side port count list
+
+	list=$(c nft list chain inet t in | awk '$3 ~ /^[0-9]+$/ {
+			print "client", $3, $6 }'
+	       s nft list chain inet t in | awk '$3 ~ /^[0-9]+$/ {
+			print "server", $3, $6 }')
+	arrived=()
+	while read -r side port count; do
+		arrived[$side:$port]=$count
+	done <<<"$list"
 }
 
 # run MODE FAMILY BASE_PORT: every scenario once, then a check of each.
 run() {
 	local mode=$1 fam=$2 base=$3 caddr saddr name port side before
-	local ns want got
+	local want got line
 
 	if [ "$fam" = ipv4 ]; then caddr=$C4 saddr=$S4; else caddr=$C6 saddr=$S6; fi
 	r sysctl -qw net.tcphs.mode="$mode"
-	$PY "$TOP/selftests/tcphs_craft.py" "$NS_C" "$NS_S" "$caddr" "$saddr" \
-		"$base" >/tmp/tcphs-craft.out || {
+	echo "$caddr $saddr $base" >&"${CRAFT[1]}"
+	: >/tmp/tcphs-craft.out
+	while IFS= read -r line <&"${CRAFT[0]}" && [ "$line" != done ]; do
+		echo "$line" >>/tmp/tcphs-craft.out
+	done
+	[ "$line" = done ] || {
 		ktap_not_ok "$mode $fam: crafting failed"
 		return
 	}
+	# The last segments may still be on their way: poll for at most 2 s
+	# until every counter shows what it should, then check each.
+	local tries=20
+	while snapshot && ! all_arrived "$mode" && [ $((tries -= 1)) -gt 0 ]; do
+		sleep 0.1
+	done
 	while read -r name port side before; do
-		[ "$side" = client ] && ns=$NS_C || ns=$NS_S
-		want=$before
-		case $mode:$name in
-		track:* | *:good_* | *:syn_on_established) want=$((before + 1)) ;;
-		esac
-		got=$(arrived "$ns" "$port")
+		want=$(wanted "$mode" "$name" "$before")
+		got=${arrived[$side:$port]:-}
 		check_eq "$mode $fam $name: $((want - before)) last segment to the $side" \
 			"$want" "$got"
+	done </tmp/tcphs-craft.out
+}
+
+# What a scenario's last segment should leave on its peer's counter.
+wanted() {	# MODE NAME BEFORE
+	case $1:$2 in
+	track:* | *:good_* | *:syn_on_established) echo $(($3 + 1)) ;;
+	*) echo "$3" ;;
+	esac
+}
+
+all_arrived() {	# MODE
+	local name port side before
+
+	while read -r name port side before; do
+		[ "${arrived[$side:$port]:-}" = "$(wanted "$1" "$name" "$before")" ] ||
+			return 1
 	done </tmp/tcphs-craft.out
 }
 
@@ -74,6 +107,10 @@ reason_sum() {
 	done
 	echo "$total"
 }
+
+# One crafting process for the whole test (python is slow to start on the
+# debug kernel); -S: no site packages to look through.
+coproc CRAFT { $PY -S "$TOP/selftests/tcphs_craft.py" "$NS_C" "$NS_S"; }
 
 run enforce ipv4 $BASE
 run enforce ipv6 $((BASE + 100))
@@ -120,4 +157,6 @@ check "enforce: 5 IPv6 Fast Open connections" \
 check_eq "the server took data on 8 SYNs" $((tfo_before + 8)) "$(tfo_passive)"
 check_eq "enforce: Fast Open dropped nothing" 16 \
 	"$(tcphs_stat "$NS_R" dropped)"
+exec {CRAFT[1]}>&-
+wait "$CRAFT_PID"
 ktap_finish

@@ -27,16 +27,17 @@ for ns in "$NS_C" "$NS_R" "$NS_S"; do
 		"$(tcphs_flows "$ns" "^ipv4 .*:8000 ESTABLISHED")"
 	check_eq "$role: IPv6 flows established" $N \
 		"$(tcphs_flows "$ns" "^ipv6 .*:8000 ESTABLISHED")"
-	check_eq "$role: flows_new" $((2 * N)) "$(tcphs_stat "$ns" flows_new)"
+	tcphs_stats "$ns"
+	check_eq "$role: flows_new" $((2 * N)) "${STAT[flows_new]}"
 	check_eq "$role: flows_established" $((2 * N)) \
-		"$(tcphs_stat "$ns" flows_established)"
-	check_eq "$role: syn" $((2 * N)) "$(tcphs_stat "$ns" syn)"
-	check_eq "$role: synack" $((2 * N)) "$(tcphs_stat "$ns" synack)"
+		"${STAT[flows_established]}"
+	check_eq "$role: syn" $((2 * N)) "${STAT[syn]}"
+	check_eq "$role: synack" $((2 * N)) "${STAT[synack]}"
 	check_eq "$role: no retransmission seen" 0 \
-		"$(( $(tcphs_stat "$ns" syn_retrans) + $(tcphs_stat "$ns" synack_retrans) ))"
-	check_eq "$role: nothing dropped" 0 "$(tcphs_stat "$ns" dropped)"
-	check_eq "$role: no malformed segment" 0 "$(tcphs_stat "$ns" malformed)"
-	check_eq "$role: no flow reset" 0 "$(tcphs_stat "$ns" flows_reset)"
+		"$((STAT[syn_retrans] + STAT[synack_retrans]))"
+	check_eq "$role: nothing dropped" 0 "${STAT[dropped]}"
+	check_eq "$role: no malformed segment" 0 "${STAT[malformed]}"
+	check_eq "$role: no flow reset" 0 "${STAT[flows_reset]}"
 done
 
 # Both sides closed each connection: every flow shows it.

@@ -24,7 +24,7 @@ WWW=/tmp/tcphs-www
 
 trap 'topo_down; tcphs_unload; rm -rf $WWW' EXIT
 for tool in curl iperf3 nstat sha256sum; do
-	command -v $tool >/dev/null || skip_all "$tool missing"
+	require_tool $tool command -v $tool
 done
 ktap_header
 tcphs_unload
@@ -38,7 +38,7 @@ s "$XFER" serve 8000 &
 s python3 -m http.server --bind :: --directory $WWW 8001 >/dev/null 2>&1 &
 s iperf3 -s -p 8003 >/dev/null 2>&1 &
 for port in 8000 8001 8003; do
-	wait_for 10 server_listening $port
+	wait_for 60 server_listening $port
 done
 
 # 1 % loss on the router's way to the client and to the server.

@@ -1,28 +1,31 @@
-#!/usr/bin/python3
+#!/usr/bin/python3 -S
 # SPDX-License-Identifier: GPL-2.0
 """Crafted handshakes for the enforce-mode selftests.
 
-Usage: tcphs_craft.py NS_CLIENT NS_SERVER CLIENT_ADDR SERVER_ADDR BASE_PORT
+Usage: tcphs_craft.py NS_CLIENT NS_SERVER
 
-Runs every scenario below once. A scenario sends segments from the client
-and the server namespaces (raw sockets opened in each through setns(2)),
-ending with the one under test; port BASE_PORT + i belongs to scenario i.
+Reads requests "CLIENT_ADDR SERVER_ADDR BASE_PORT" from stdin, one per line,
+and runs every scenario below once for each, so that one interpreter serves
+a whole test (tcphs_pkt builds the segments). A scenario sends segments
+from the client and the server namespaces (raw sockets opened in each
+through setns(2)), ending with the one under test; port BASE_PORT + i
+belongs to scenario i.
 For each it prints one line:
 
     NAME PORT SIDE BEFORE
 
 SIDE (client or server) is where the last segment goes, BEFORE how many of
 the scenario's segments went to that side before it. The shell test reads
-the peers' per-port arrival counters against that.
+the peers' per-port arrival counters against that. A line "done" ends the
+answer to each request.
 """
 import ctypes
 import os
 import socket
 import sys
 
-from scapy.all import IP, IPv6, TCP, Raw, conf
+import tcphs_pkt as pkt
 
-conf.verb = 0
 CLONE_NEWNET = 0x40000000
 ISN_C, ISN_S = 0xFFFFFF00, 0x10000000
 
@@ -58,18 +61,10 @@ class Flow:
         src, dst = (p.caddr, p.saddr) if to == "server" else (p.saddr, p.caddr)
         sport, dport = ((40000, self.port) if to == "server"
                         else (self.port, 40000))
-        ip = (IPv6(src=src, dst=dst) if p.family == socket.AF_INET6
-              else IP(src=src, dst=dst))
-        tcp = TCP(sport=sport, dport=dport, flags=flags, seq=seq & 0xFFFFFFFF,
-                  ack=ack & 0xFFFFFFFF,
-                  window=window, options=options or [])
-        if dataofs is not None:
-            tcp.dataofs = dataofs
-        pkt = ip / tcp
-        if payload:
-            pkt = pkt / Raw(payload)
+        seg = pkt.tcp(src, dst, sport, dport, flags, seq, ack, window,
+                      options or (), payload, dataofs)
         sock = p.csock if to == "server" else p.ssock
-        sock.sendto(bytes(pkt), (dst, 0))
+        sock.sendto(pkt.ip(src, dst, seg), (dst, 0))
         self.sent[to] += 1
         self.last = to
 
@@ -170,14 +165,20 @@ class Peers:
         self.ssock = raw_socket_in(ns_s, self.family)
 
 
-def main():
-    ns_c, ns_s, caddr, saddr, base = sys.argv[1:6]
+def run(ns_c, ns_s, caddr, saddr, base):
     peers = Peers(ns_c, ns_s, caddr, saddr)
     for i, scenario in enumerate(SCENARIOS):
         flow = Flow(peers, int(base) + i)
         scenario(flow)
         print(scenario.__name__, flow.port, flow.last,
               flow.sent[flow.last] - 1)
+
+
+def main():
+    ns_c, ns_s = sys.argv[1:3]
+    for line in sys.stdin:
+        run(ns_c, ns_s, *line.split())
+        print("done", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -1,13 +1,17 @@
-#!/usr/bin/python3
+#!/usr/bin/python3 -S
 # SPDX-License-Identifier: GPL-2.0
-"""Crafted client handshakes against a tcphs proxy, for proxy.sh.
+"""Crafted client handshakes against a tcphs proxy, for the proxy selftests.
 
 Usage (inside the client namespace, its own RSTs filtered out):
 
   tcphs_px_craft.py ADDR NAME:PORT[:ARG]...
+  tcphs_px_craft.py --serve
 
-runs each scenario in turn, in one process (scapy is slow to start), and
-prints "NAME PORT ok" or "NAME PORT fail" for each:
+runs each scenario in turn and prints "NAME PORT ok" or "NAME PORT fail"
+for each. With --serve it reads requests from stdin, one per line, each
+"ADDR NAME:PORT[:ARG]..." with its fields separated by tabs, and ends the
+answer to each with a line "done": one interpreter serves a whole test.
+The scenarios:
 
   synack         send a SYN, print the SYN-ACK's ISN as 8 hex digits
   data3:P:TEXT   complete the handshake with TEXT on the third ACK; ok once
@@ -22,84 +26,133 @@ prints "NAME PORT ok" or "NAME PORT fail" for each:
   rstconn        the third ACK, then a RST 1000 bytes off and one at the
                  sequence number, before the server answers
   tamper         answer with ISN + 1 but one bit of the ISN's MAC flipped
-  between:P:CMD  run the shell line CMD between the SYN-ACK and a good ACK
-  sh:0:CMD       run the shell line CMD
+  between:P:CMD  run CMD between the SYN-ACK and a good ACK
+  sh:0:CMD       run CMD
+  send:P:N C [CMD]  C transfers of N bytes each way to P, checked byte for
+                 byte, as "tcphs_xfer.py send ADDR P N C [CMD]" does
 
-The shell test reads the counters for what became of the segments.
+CMD is a shell line, or "sysctl NETNS NAME=VALUE...", which this process
+writes into that namespace's /proc/sys itself (setns(2)): on the debug
+kernel each process started costs seconds.
+
+Segments go out through raw sockets, built by tcphs_pkt: scapy's import
+and its per-call sockets were slow in the test VM. The shell test reads
+the counters for what became of them.
 """
+import os
 import random
+import select
+import socket
 import subprocess
 import sys
-import threading
 import time
 
-from scapy.all import (IP, IPv6, TCP, IPv6ExtHdrFragment, Raw, conf,
-                       fragment, fragment6, sr1, sniff, send)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tcphs_pkt as pkt  # noqa: E402
+import tcphs_xfer  # noqa: E402
 
-conf.verb = 0
-MASK = 0xFFFFFFFF
 OPTS = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1000, 0)),
         ("NOP", None), ("WScale", 7)]
 
 
-def ip_to(addr):
-    return IPv6(dst=addr) if ":" in addr else IP(dst=addr)
+class RawPeer:
+    """Raw sockets of one family: one sends whole IP packets, one sees a
+    copy of every TCP segment that arrives for this host."""
+
+    def __init__(self, family):
+        self.family = family
+        self.tx = socket.socket(family, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        self.rx = socket.socket(family, socket.SOCK_RAW, socket.IPPROTO_TCP)
+
+    def send(self, packet, dst):
+        self.tx.sendto(packet, (dst, 0))
+
+    def drain(self):
+        """Forget what arrived before: other tests' traffic, unparsed."""
+        try:
+            while True:
+                self.rx.recv(65535, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            pass
+
+    def wait(self, match, timeout):
+        """The first arriving segment for which match() holds, or None."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.rx], [], [], left)[0]:
+                return None
+            seg = pkt.parse(self.rx.recv(65535), self.family)
+            if seg is not None and match(seg):
+                return seg
+
+
+PEERS = {}
+SOURCES = {}
+
+
+def peer(addr):
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    if family not in PEERS:
+        PEERS[family] = RawPeer(family)
+    return PEERS[family]
+
+
+def source(addr):
+    if addr not in SOURCES:
+        SOURCES[addr] = pkt.source(addr)
+    return SOURCES[addr]
+
+
+def send_tcp(addr, frag=False, **kw):
+    """A segment to addr, whole or (frag) in IP fragments of 16 bytes of
+    it each (IPv4) or of 80 bytes in all, 32 of it (IPv6)."""
+    src = source(addr)
+    seg = pkt.tcp(src, addr, **kw)
+    if not frag:
+        packets = [pkt.ip(src, addr, seg)]
+    else:
+        packets = pkt.fragments(src, addr, seg, 80 if ":" in addr else 16)
+    for packet in packets:
+        peer(addr).send(packet, addr)
 
 
 def handshake_start(addr, port):
     """SYN, then the proxy's SYN-ACK; the client's (sport, isn, synack)."""
     sport = random.randint(20000, 30000)
     isn = random.getrandbits(32)
-    synack = sr1(ip_to(addr) / TCP(sport=sport, dport=port, flags="S",
-                                   seq=isn, window=65535, options=OPTS),
-                 timeout=10)
-    if synack is None or synack[TCP].flags != "SA":
+    peer(addr).drain()
+    send_tcp(addr, sport=sport, dport=port, flags="S", seq=isn,
+             window=65535, options=OPTS)
+    synack = peer(addr).wait(lambda t: t.sport == port and
+                             t.dport == sport, 30)
+    if synack is None or synack.flags != "SA":
         raise OSError("no SYN-ACK from %s:%d" % (addr, port))
-    return sport, isn, synack[TCP]
+    return sport, isn, synack
 
 
 def rst(addr, port, sport, seq):
     """A bare RST at seq; its window is not 0, so the client's nft rule
     against its own kernel's RSTs lets it out."""
-    send(ip_to(addr) / TCP(sport=sport, dport=port, flags="R",
-                           seq=seq & MASK, window=1))
-
-
-def fragments(pkt):
-    """pkt in IP fragments whose parts of the TCP segment are small."""
-    if IPv6 in pkt:
-        return fragment6(IPv6(dst=pkt[IPv6].dst) / IPv6ExtHdrFragment() /
-                         pkt[TCP], 80)
-    return fragment(pkt, 16)
+    send_tcp(addr, sport=sport, dport=port, flags="R", seq=seq, window=1)
 
 
 def ack(addr, port, sport, seq, ack_no, payload=b"", fin=False,
         frag=False):
-    pkt = ip_to(addr) / TCP(sport=sport, dport=port, flags="A" + (
-        "P" if payload else "") + ("F" if fin else ""),
-        seq=seq & MASK, ack=ack_no & MASK,
-        window=502,
-        options=[("NOP", None), ("NOP", None), ("Timestamp", (1001, 0))])
-    if payload:
-        pkt = pkt / Raw(payload)
-    send(fragments(pkt) if frag else pkt)
+    send_tcp(addr, frag, sport=sport, dport=port,
+             flags="A" + ("P" if payload else "") + ("F" if fin else ""),
+             seq=seq, ack=ack_no, window=502, payload=payload,
+             options=[("NOP", None), ("NOP", None),
+                      ("Timestamp", (1001, 0))])
 
 
 def acked(addr, port, sport, seq, ack_no, payload, fin=False, frag=False):
     """Send payload at seq; True once the server acknowledges all of it."""
-    want = (seq + len(payload) + fin) & MASK
+    want = (seq + len(payload) + fin) & 0xFFFFFFFF
 
-    def acks(p):
-        return TCP in p and p[TCP].dport == sport and p[TCP].ack == want
-
-    got = []
-    t = threading.Thread(target=lambda: got.extend(
-        sniff(lfilter=acks, count=1, timeout=15)))
-    t.start()
-    time.sleep(0.5)
     ack(addr, port, sport, seq, ack_no, payload, fin, frag)
-    t.join()
-    return bool(got)
+    return peer(addr).wait(lambda t: t.sport == port and t.dport == sport
+                           and t.ack == want, 60) is not None
 
 
 def data3(addr, port, payload, fin=False, frag=False):
@@ -132,6 +185,38 @@ def rst_connecting(addr, port):
     return True
 
 
+CLONE_NEWNET = 0x40000000
+
+
+def sysctl_in(netns, settings):
+    """Write each NAME=VALUE of settings into netns's /proc/sys, in turn, as
+    sysctl -w would (/proc/sys/net answers for the opener's namespace)."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    target = os.open("/run/netns/" + netns, os.O_RDONLY)
+    try:
+        if libc.setns(target, CLONE_NEWNET):
+            raise OSError(ctypes.get_errno(), "setns " + netns)
+        for setting in settings:
+            name, value = setting.split("=", 1)
+            with open("/proc/sys/" + name.replace(".", "/"), "w") as f:
+                f.write(value)
+    finally:
+        libc.setns(own, CLONE_NEWNET)
+        os.close(own)
+        os.close(target)
+
+
+def run_cmd(cmd):
+    """True if CMD (see above) succeeded."""
+    if cmd.startswith("sysctl "):
+        words = cmd.split()
+        sysctl_in(words[1], words[2:])
+        return True
+    return subprocess.run(cmd, shell=True).returncode == 0
+
+
 def scenario(name, addr, port, arg):
     """One scenario; False if it could not do its part."""
     if name in ("data3", "fin3", "frag3"):
@@ -142,7 +227,11 @@ def scenario(name, addr, port, arg):
     if name == "rstconn":
         return rst_connecting(addr, port)
     if name == "sh":
-        return subprocess.run(arg, shell=True).returncode == 0
+        return run_cmd(arg)
+    if name == "send":
+        n, count, *then = arg.split(" ", 2)
+        return all(tcphs_xfer.send_one(addr, port, int(n), *then)
+                   for _ in range(int(count)))
     sport, isn, sa = handshake_start(addr, port)
     if name == "synack":
         print("%08x" % sa.seq)
@@ -155,26 +244,37 @@ def scenario(name, addr, port, arg):
     elif name == "tamper":
         ack(addr, port, sport, isn + 1, (sa.seq ^ 0x100) + 1)
     elif name == "between":
-        subprocess.run(arg, shell=True, check=True)
+        if not run_cmd(arg):
+            return False
         ack(addr, port, sport, isn + 1, sa.seq + 1)
     else:
         raise ValueError("unknown scenario " + name)
     return True
 
 
-def main():
+def run(addr, specs):
     """Run each NAME:PORT[:ARG] in turn; print "NAME PORT ok|fail"."""
-    addr, failed = sys.argv[1], 0
-    for spec in sys.argv[2:]:
+    failed = 0
+    for spec in specs:
         name, port, arg = (spec.split(":", 2) + [""])[:3]
         try:
             good = scenario(name, addr, int(port), arg)
-        except (OSError, ValueError, SystemExit) as e:
+        except Exception as e:  # one scenario's failure, not the helper's
             print("# %s: %s" % (name, e), file=sys.stderr)
             good = False
-        print("%s %s %s" % (name, port, "ok" if good else "fail"))
+        print("%s %s %s" % (name, port, "ok" if good else "fail"),
+              flush=True)
         failed += not good
-    sys.exit(1 if failed else 0)
+    return failed
+
+
+def main():
+    if sys.argv[1:] != ["--serve"]:
+        sys.exit(1 if run(sys.argv[1], sys.argv[2:]) else 0)
+    for line in sys.stdin:
+        fields = line.rstrip("\n").split("\t")
+        run(fields[0], fields[1:])
+        print("done", flush=True)
 
 
 if __name__ == "__main__":

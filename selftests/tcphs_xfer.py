@@ -1,11 +1,12 @@
-#!/usr/bin/python3
+#!/usr/bin/python3 -S
 # SPDX-License-Identifier: GPL-2.0
 """tcphs_xfer: byte-exact transfers both ways, for the proxy selftests.
 
-  tcphs_xfer.py serve PORT
-      accept forever on [::]:PORT (IPv4 too), one thread per connection
-  tcphs_xfer.py record PORT BYTES FILE
-      accept one connection on [::]:PORT, write its first BYTES to FILE
+  tcphs_xfer.py serve PORT [RECORD_PORT...]
+      accept forever on [::]:PORT (IPv4 too), one thread per connection;
+      and on each RECORD_PORT, where each connection's bytes so far are
+      kept in /tmp/tcphs-rec-RECORD_PORT (written anew, whole, after each
+      read), for the crafted clients that never close
   tcphs_xfer.py probe ADDR PORT COUNT TIMEOUT
       COUNT short exchanges in a row, each given TIMEOUT seconds; print
       "OK/COUNT MEDIAN_MS": how many completed, and the median time from
@@ -15,17 +16,19 @@
       receives BYTES, and both sides check every byte; COMMAND (a shell
       line) runs once each connection is up, before its bytes go
 
+tcphs_px_craft.py imports this file for its "send" scenario, so that one
+interpreter serves a whole test.
+
 On each connection the client sends an 8-byte length N and N bytes of one
 seeded stream; the server checks them and answers with N bytes of another
 stream and a verdict byte. The client exits 0 only if every connection
 carried every byte intact both ways.
 """
 import hashlib
+import os
 import random
 import socket
-import statistics
 import struct
-import subprocess
 import sys
 import threading
 import time
@@ -83,20 +86,49 @@ def serve_one(conn):
         conn.sendall(b"\x01" if good else b"\x00")
 
 
-def serve(port):
+def listener(port):
     srv = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     srv.bind(("::", port))
     srv.listen(128)
+    return srv
+
+
+def accept_loop(srv, handle):
     while True:
         conn, _ = srv.accept()
-        threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
+        threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+
+def keep_one(conn, path):
+    """Keep what conn sends in path, whole after each read."""
+    data = b""
+    with conn:
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+            with open(path + ".tmp", "wb") as f:
+                f.write(data)
+            os.rename(path + ".tmp", path)
+
+
+def serve(port, record_ports):
+    srvs = [(listener(p), p) for p in record_ports]
+    main = listener(port)
+    for srv, p in srvs:
+        path = "/tmp/tcphs-rec-%d" % p
+        threading.Thread(target=accept_loop, daemon=True, args=(
+            srv, lambda conn, path=path: keep_one(conn, path))).start()
+    accept_loop(main, serve_one)
 
 
 def send_one(addr, port, n, then=None):
     with socket.create_connection((addr, port), timeout=120) as sock:
         if then:
+            import subprocess  # only here: slow to import in the VM
             subprocess.run(then, shell=True, check=True)
         sender = threading.Thread(target=lambda: [
             sock.sendall(struct.pack("!Q", n)),
@@ -112,19 +144,6 @@ def send_one(addr, port, n, then=None):
         print("server: the client's bytes differ", file=sys.stderr)
         return False
     return True
-
-
-def record(port, n, path):
-    srv = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    srv.bind(("::", port))
-    srv.listen(8)
-    conn, _ = srv.accept()
-    data = recv_small(conn, n) or b""
-    with open(path, "wb") as f:
-        f.write(data)
-    sys.exit(0)
 
 
 def probe_one(addr, port, timeout):
@@ -144,6 +163,7 @@ def probe_one(addr, port, timeout):
 
 
 def probe(addr, port, count, timeout):
+    import statistics  # only here: slow to import in the VM
     times = [t for t in (probe_one(addr, port, timeout)
                          for _ in range(count)) if t is not None]
     median = statistics.median(times) * 1000 if times else 0
@@ -152,13 +172,11 @@ def probe(addr, port, count, timeout):
 
 def main():
     if sys.argv[1] == "serve":
-        serve(int(sys.argv[2]))
+        serve(int(sys.argv[2]), [int(p) for p in sys.argv[3:]])
     if sys.argv[1] == "probe":
         probe(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
               float(sys.argv[5]))
         sys.exit(0)
-    if sys.argv[1] == "record":
-        record(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     addr, port, n = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     count = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     then = sys.argv[6] if len(sys.argv) > 6 else None
