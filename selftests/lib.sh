@@ -247,13 +247,27 @@ topo_up() {
 	done
 }
 
-topo_down() {
-	local ns
+# ns_pids NETNS...: the processes in those namespaces, found by bash alone
+# (test -ef on their namespace files), as ip netns pids would.
+ns_pids() {
+	local p ns pids=()
 
-	for ns in "$NS_C" "$NS_R" "$NS_S"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || :
-		ip netns del "$ns" 2>/dev/null || :
+	for p in /proc/[0-9]*; do
+		for ns in "$@"; do
+			[ "$p/ns/net" -ef "/run/netns/$ns" ] 2>/dev/null &&
+				pids+=("${p#/proc/}")
+		done
 	done
+	echo "${pids[*]}"
+}
+
+topo_down() {
+	local pids
+
+	pids=$(ns_pids "$NS_C" "$NS_R" "$NS_S")
+	[ -z "$pids" ] || kill $pids 2>/dev/null
+	printf 'netns del %s\n' "$NS_C" "$NS_R" "$NS_S" |
+		ip -force -b - 2>/dev/null || :
 }
 
 # input_chain NETNS: an nftables input chain, inet t in, in NETNS. It runs
