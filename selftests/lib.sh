@@ -194,8 +194,15 @@ wait_for() {
 	shift
 	until "$@"; do
 		[ "$SECONDS" -ge "$deadline" ] && return 1
-		sleep 0.1
+		nap 0.1
 	done
+}
+
+# nap SECONDS: sleep without an exec (read times out on a pipe that no one
+# writes): a poll must not take the CPU from what it waits for.
+nap() {
+	[ -n "${NAP_FD:-}" ] || exec {NAP_FD}<> <(:)
+	read -rt "$1" -u "$NAP_FD" || :
 }
 
 veth_pair() {	# NS1 DEV1 NS2 DEV2
