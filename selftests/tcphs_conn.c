@@ -4,15 +4,27 @@
  *
  *   tcphs_conn listen ADDR PORT
  *	accept forever; read each connection to EOF, then close it
+ *   tcphs_conn record ADDR PORT
+ *	as listen, and print one line per connection before closing it: what
+ *	it carried ("-" if nothing; its first 255 bytes), after a "!" if it
+ *	ended in an error rather than EOF
  *   tcphs_conn connect ADDR PORT COUNT
  *	COUNT sequential connections: connect, send a byte, shut down,
  *	read to EOF, close; exit 0 only if all COUNT completed
  *   tcphs_conn hold ADDR PORT COUNT
  *	open COUNT connections, print "held COUNT", keep them until
- *	stdin reaches EOF, then check each still carries a byte
+ *	stdin reaches EOF; then send connection I its number I (0 to
+ *	COUNT - 1) in decimal, shut it down and wait up to 20 s for the
+ *	server's close; print "dead I" for each that was closed or reset
+ *	before or failed after, exit 0 only if none did. Only the server
+ *	can tell what arrived: see record.
  *   tcphs_conn fastopen ADDR PORT COUNT
  *	as connect, but the byte goes out with the SYN (MSG_FASTOPEN) once
  *	the kernel holds a Fast Open cookie for the server
+ *   tcphs_conn syns ADDR PORT [US]
+ *	a SYN every US microseconds (default 1000) until killed, each from
+ *	a new socket that connects without waiting and closes at once: to
+ *	a silent address, half-open flows on the way that nothing answers
  *
  * The listener accepts Fast Open (TCP_FASTOPEN); whether a connection used
  * it is the kernel's choice (net.ipv4.tcp_fastopen).
@@ -22,12 +34,14 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static int addr_parse(const char *host, const char *port,
@@ -62,7 +76,32 @@ static void drain(int fd)
 		;
 }
 
-static int do_listen(const struct sockaddr_storage *ss, socklen_t len)
+/* Read @c to EOF; with @record, print what came, as the header says. */
+static void serve_one(int c, bool record)
+{
+	char seen[256], buf[4096], line[sizeof(seen) + 3];
+	size_t got = 0, k;
+	ssize_t n;
+	int len;
+
+	while ((n = read(c, buf, sizeof(buf))) > 0) {
+		k = sizeof(seen) - 1 - got;
+		k = (size_t)n < k ? (size_t)n : k;
+		memcpy(seen + got, buf, k);
+		got += k;
+	}
+	if (!record)
+		return;
+	seen[got] = '\0';
+	len = snprintf(line, sizeof(line), "%s%s\n", n < 0 ? "!" : "",
+		       got ? seen : "-");
+	/* One write per line: the children share stdout. */
+	if (write(STDOUT_FILENO, line, len) != len)
+		perror("tcphs_conn: record");
+}
+
+static int do_listen(const struct sockaddr_storage *ss, socklen_t len,
+		     bool record)
 {
 	int one = 1, qlen = 64, fd, c;
 
@@ -84,7 +123,7 @@ static int do_listen(const struct sockaddr_storage *ss, socklen_t len)
 		}
 		if (fork() == 0) {
 			close(fd);
-			drain(c);
+			serve_one(c, record);
 			close(c);
 			_exit(0);
 		}
@@ -143,12 +182,58 @@ static int do_connect(const struct sockaddr_storage *ss, socklen_t len,
 	return 0;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Whether the peer closed @fd (read returned 0) before @deadline. */
+static bool peer_closed(int fd, long long deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char buf[4096];
+	long long left;
+	ssize_t n;
+
+	for (;;) {
+		left = deadline - now_ms();
+		if (left <= 0 || poll(&pfd, 1, (int)left) != 1)
+			return false;
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			return n == 0;
+	}
+}
+
+/*
+ * Send connection @i its number, then shut it down: false if it fails, or
+ * if it was over already (the server sends nothing, so anything to read is
+ * its close or an error).
+ */
+static bool send_number(int fd, int i)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char msg[16];
+	int n = snprintf(msg, sizeof(msg), "%d", i);
+
+	if (poll(&pfd, 1, 0) != 0)
+		return false;
+	return send(fd, msg, n, MSG_NOSIGNAL) == n && !shutdown(fd, SHUT_WR);
+}
+
+#define HOLD_WAIT_MS	20000
+
 static int do_hold(const struct sockaddr_storage *ss, socklen_t len, int count)
 {
 	int *fds = calloc(count, sizeof(*fds));
+	bool *dead = calloc(count, sizeof(*dead));
 	int i, bad = 0;
+	long long deadline;
 
-	if (!fds)
+	if (!fds || !dead)
 		return 1;
 	for (i = 0; i < count; i++) {
 		fds[i] = connect_one(ss, len);
@@ -158,13 +243,42 @@ static int do_hold(const struct sockaddr_storage *ss, socklen_t len, int count)
 	printf("held %d\n", count);
 	fflush(stdout);
 	drain(STDIN_FILENO);
+	for (i = 0; i < count; i++)
+		dead[i] = !send_number(fds[i], i);
+	deadline = now_ms() + HOLD_WAIT_MS;
 	for (i = 0; i < count; i++) {
-		if (write(fds[i], "x", 1) != 1)
+		if (!dead[i])
+			dead[i] = !peer_closed(fds[i], deadline);
+		if (dead[i]) {
+			printf("dead %d\n", i);
 			bad++;
+		}
 		close(fds[i]);
 	}
+	free(dead);
 	free(fds);
 	return bad ? 1 : 0;
+}
+
+static int do_syns(const struct sockaddr_storage *ss, socklen_t len, int us)
+{
+	const struct timespec pace = {
+		.tv_sec = us / 1000000,
+		.tv_nsec = us % 1000000 * 1000L,
+	};
+	int fd;
+
+	for (;;) {
+		fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (fd < 0) {
+			perror("tcphs_conn: socket");
+			return 1;
+		}
+		/* EINPROGRESS: the SYN is out; an error (no route) is paced too. */
+		connect(fd, (const struct sockaddr *)ss, len);
+		close(fd);
+		nanosleep(&pace, NULL);
+	}
 }
 
 int main(int argc, char **argv)
@@ -174,18 +288,22 @@ int main(int argc, char **argv)
 	int count = argc > 4 ? atoi(argv[4]) : 1;
 
 	if (argc < 4 || addr_parse(argv[2], argv[3], &ss, &len)) {
-		fprintf(stderr, "usage: %s listen|connect|fastopen|hold ADDR PORT [COUNT]\n",
-			argv[0]);
+		fprintf(stderr, "usage: %s %s ADDR PORT [COUNT]\n", argv[0],
+			"listen|record|connect|fastopen|hold|syns");
 		return 2;
 	}
 	if (!strcmp(argv[1], "listen"))
-		return do_listen(&ss, len);
+		return do_listen(&ss, len, false);
+	if (!strcmp(argv[1], "record"))
+		return do_listen(&ss, len, true);
 	if (!strcmp(argv[1], "connect"))
 		return do_connect(&ss, len, count, false);
 	if (!strcmp(argv[1], "fastopen"))
 		return do_connect(&ss, len, count, true);
 	if (!strcmp(argv[1], "hold"))
 		return do_hold(&ss, len, count);
+	if (!strcmp(argv[1], "syns"))
+		return do_syns(&ss, len, argc > 4 ? count : 1000);
 	fprintf(stderr, "tcphs_conn: unknown command %s\n", argv[1]);
 	return 2;
 }
