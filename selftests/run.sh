@@ -48,7 +48,7 @@ serve_queue() {	# DIR
 		kmsg "begin $id on $worker"
 		start=${EPOCHREALTIME/./}
 		# shellcheck disable=SC2086
-		timeout "$timeout" $cmd </dev/null 2>&1 |
+		timeout -k 10 "$timeout" $cmd </dev/null 2>&1 |
 			tee "$q/out/$id" | stamp "$start" >"$q/out/$id.ts"
 		rc=${PIPESTATUS[0]}
 		kmsg "end $id: exit $rc"
