@@ -205,12 +205,6 @@ nap() {
 	read -rt "$1" -u "$NAP_FD" || :
 }
 
-veth_pair() {	# NS1 DEV1 NS2 DEV2
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-	ip -n "$1" link set "$2" up
-	ip -n "$3" link set "$4" up
-}
-
 # One ip batch per namespace: on the debug kernel each exec costs seconds.
 topo_up() {
 	local ns
