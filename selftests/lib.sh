@@ -42,9 +42,25 @@ ns_role() {
 	esac
 }
 
-c() { ip netns exec "$NS_C" "$@"; }
-r() { ip netns exec "$NS_R" "$@"; }
-s() { ip netns exec "$NS_S" "$@"; }
+c() { ns_run "$NS_C" "$@"; }
+r() { ns_run "$NS_R" "$@"; }
+s() { ns_run "$NS_S" "$@"; }
+
+# ns_run NETNS COMMAND...: COMMAND in NETNS. sysctl -qw KEY=VALUE... and
+# sysctl -n KEY go to the namespace's agent (topo_up) and cost no exec.
+ns_run() {
+	local ns=$1
+
+	shift
+	if [ "${1:-}" = sysctl ] && [ "${2:-}" = -qw ]; then
+		shift 2
+		ns_sysctl "$ns" "$@"
+	elif [ "${1:-}" = sysctl ] && [ "${2:-}" = -n ] && [ $# -eq 3 ]; then
+		ns_sysctl_get "$ns" "$3"
+	else
+		ip netns exec "$ns" "$@"
+	fi
+}
 
 ktap_header() {
 	echo "TAP version 13"
@@ -118,8 +134,84 @@ tcphs_unload() {
 # Each namespace of the topology has a holder, a process that lives in it
 # (topo_up): /proc/HOLDER/net/ is that namespace's /proc/net, which bash
 # reads with no fork and no exec, much cheaper than ip netns exec cat on the
-# debug kernel. Other namespaces are read through ip netns exec.
-declare -A HOLDER
+# debug kernel (an exec costs about half a second there, ip netns exec more
+# than one). The holder is also an agent, a bash in the namespace that
+# reads and writes its sysctls for the test's shell (ns_sysctl), over two
+# FIFOs. Other namespaces go through ip netns exec.
+declare -A HOLDER AGENT_IN AGENT_OUT
+AGENT_DIR=/tmp/tcphs-agent-$$
+
+# The agent's loop: "w PATH VALUE" writes VALUE to PATH, "r PATH" reads
+# its first line; each answers "ok [VALUE]" or "fail".
+AGENT='while read -r op path value; do
+	case $op in
+	w) { printf "%s\n" "$value" >"$path"; } 2>/dev/null &&
+		echo ok || echo fail ;;
+	r) IFS= read -r value <"$path" 2>/dev/null &&
+		echo "ok $value" || echo fail ;;
+	esac
+done'
+
+# agents_start NETNS...: a holder and agent in each, started side by side;
+# it returns once each has opened its FIFOs.
+agents_start() {
+	local ns
+
+	mkdir -p "$AGENT_DIR"
+	for ns in "$@"; do
+		mkfifo "$AGENT_DIR/$ns.in" "$AGENT_DIR/$ns.out"
+		# <> opens a FIFO without waiting for its other end.
+		ip netns exec "$ns" bash --norc --noprofile -c "$AGENT" \
+			<>"$AGENT_DIR/$ns.in" >"$AGENT_DIR/$ns.out" 2>/dev/null &
+		HOLDER[$ns]=$!
+	done
+	for ns in "$@"; do
+		exec {AGENT_IN[$ns]}>"$AGENT_DIR/$ns.in" \
+			{AGENT_OUT[$ns]}<"$AGENT_DIR/$ns.out"
+	done
+}
+
+# agent_up NETNS: its agent runs, in that very namespace (a name may have
+# been deleted and made again).
+agent_up() {
+	local pid=${HOLDER[$1]:-}
+
+	[ -n "$pid" ] && [ -n "${AGENT_IN[$1]:-}" ] &&
+		[ /proc/$pid/ns/net -ef "/run/netns/$1" ]
+}
+
+# agent_ask NETNS REQUEST: the agent's answer, in AGENT_REPLY.
+agent_ask() {
+	echo "$2" >&"${AGENT_IN[$1]}" &&
+		IFS= read -r AGENT_REPLY <&"${AGENT_OUT[$1]}"
+}
+
+# ns_sysctl NETNS KEY=VALUE...: as sysctl -qw in NETNS.
+ns_sysctl() {
+	local ns=$1 kv key rc=0
+
+	shift
+	agent_up "$ns" || { ip netns exec "$ns" sysctl -qw "$@"; return; }
+	for kv in "$@"; do
+		key=${kv%%=*}
+		agent_ask "$ns" "w /proc/sys/${key//.//} ${kv#*=}" &&
+			[ "$AGENT_REPLY" = ok ] && continue
+		echo "sysctl: setting key \"$key\" in $ns failed" >&2
+		rc=1
+	done
+	return $rc
+}
+
+# ns_sysctl_get NETNS KEY: as sysctl -n KEY in NETNS.
+ns_sysctl_get() {
+	agent_up "$1" || { ip netns exec "$1" sysctl -n "$2"; return; }
+	agent_ask "$1" "r /proc/sys/${2//.//}" &&
+		[ "${AGENT_REPLY%% *}" = ok ] || {
+		echo "sysctl: cannot read key \"$2\" in $1" >&2
+		return 1
+	}
+	echo "${AGENT_REPLY#ok }"
+}
 
 # ns_read NETNS FILE: the namespace's /proc/net/FILE on stdin of the caller's
 # next read, as text in NS_TEXT.
@@ -183,7 +275,7 @@ tcphs_sysctl_all() {
 	local ns
 
 	for ns in "$NS_C" "$NS_R" "$NS_S"; do
-		ip netns exec "$ns" sysctl -qw "net.tcphs.$1=$2"
+		ns_sysctl "$ns" "net.tcphs.$1=$2"
 	done
 }
 
@@ -207,8 +299,6 @@ nap() {
 
 # One ip batch per namespace: on the debug kernel each exec costs seconds.
 topo_up() {
-	local ns
-
 	ip -b - <<-EOF
 	netns add $NS_C
 	netns add $NS_R
@@ -241,11 +331,8 @@ topo_up() {
 	route add default via 10.0.2.1
 	route add default via fd00:2::1
 	EOF
+	agents_start "$NS_C" "$NS_R" "$NS_S"
 	r sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-	for ns in "$NS_C" "$NS_R" "$NS_S"; do
-		ip netns exec "$ns" sleep infinity &
-		HOLDER[$ns]=$!
-	done
 }
 
 # ns_pids NETNS...: the processes in those namespaces, found by bash alone
@@ -269,6 +356,7 @@ topo_down() {
 	[ -z "$pids" ] || kill $pids 2>/dev/null
 	printf 'netns del %s\n' "$NS_C" "$NS_R" "$NS_S" |
 		ip -force -b - 2>/dev/null || :
+	rm -rf "$AGENT_DIR"
 }
 
 # input_chain NETNS: an nftables input chain, inet t in, in NETNS. It runs
@@ -313,6 +401,17 @@ server_start() {
 	wait_for 10 server_listening "$1"
 }
 
+# server_listening PORT: the server namespace has a TCP listener on PORT
+# (state 0A of /proc/net/tcp and tcp6).
 server_listening() {
-	s ss -Hltn "sport = :$1" | grep -q LISTEN
+	local f sl addr rem st rest
+
+	for f in tcp tcp6; do
+		ns_read "$NS_S" $f
+		while read -r sl addr rem st rest; do
+			[ "$st" = 0A ] && [ $((16#${addr##*:})) -eq "$1" ] &&
+				return 0
+		done <<<"$NS_TEXT"
+	done
+	return 1
 }

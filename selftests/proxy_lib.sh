@@ -106,8 +106,7 @@ syns_above() {
 delta() { echo $(($(tcphs_stat "$1" "$2") - $3)); }
 
 px_mode() {	# NETNS MODE
-	ip netns exec "$1" sysctl -qw net.tcphs.mode="$2" \
-		net.tcphs.proxy_ports=$PORTS
+	ns_sysctl "$1" net.tcphs.mode="$2" net.tcphs.proxy_ports=$PORTS
 }
 
 # xfer ADDR BYTES COUNT [PORT [COMMAND]]: COUNT byte-exact transfers of
@@ -199,7 +198,7 @@ crafted() {	# WHERE PXNS ADDR FAMILY
 cookies_only() {	# WHERE PXNS
 	local where=$1 pxns=$2 syn0 cookie0
 
-	ip netns exec "$pxns" sysctl -qw net.tcphs.proxy_halfopen_max=0
+	ns_sysctl "$pxns" net.tcphs.proxy_halfopen_max=0
 	syn0=$(tcphs_stat "$pxns" proxy_synack)
 	cookie0=$(tcphs_stat "$pxns" proxy_cookie)
 	check "$where: cookie-only handshakes, IPv4 transfers" \
@@ -210,7 +209,7 @@ cookies_only() {	# WHERE PXNS
 		"$(delta "$pxns" proxy_synack "$syn0")"
 	check_eq "$where: 4 SYN-ACKs carried a cookie" 4 \
 		"$(delta "$pxns" proxy_cookie "$cookie0")"
-	ip netns exec "$pxns" sysctl -qw net.tcphs.proxy_halfopen_max=1000
+	ns_sysctl "$pxns" net.tcphs.proxy_halfopen_max=1000
 }
 
 refusal() {	# WHERE PXNS
@@ -317,7 +316,7 @@ proxy_place() {	# WHERE PXNS
 	local where=$1 pxns=$2
 
 	px_mode "$pxns" proxy
-	ip netns exec "$pxns" sysctl -qw net.tcphs.proxy_halfopen_max=1000
+	ns_sysctl "$pxns" net.tcphs.proxy_halfopen_max=1000
 	transfers "$where" "$pxns"
 	crafted "$where" "$pxns" $S4 IPv4
 	crafted "$where" "$pxns" $S6 IPv6
