@@ -16,6 +16,21 @@ no_flow_on() {	# NETNS PORT
 	[ "$(tcphs_flows "$1" ":$2 ")" -eq 0 ]
 }
 
+one_flow() {	# NETNS REGEX
+	[ "$(tcphs_flows "$1" "$2")" -eq 1 ]
+}
+
+# hold_connect PORT: a client connecting to PORT in the background, which
+# gets no answer it can use; its pid in HOLD. Polled for what it made, not
+# given a time to make it in: a loaded debug kernel takes seconds to start
+# a program.
+hold_connect() {
+	# exec: HOLD is the client itself, and kill ends its SYN retries.
+	(exec ip netns exec "$NS_C" "$TCPHS_CONN" connect $S4 "$1" 1 \
+		2>/dev/null) &
+	HOLD=$!
+}
+
 # Nobody listens on 9000: the server's RST answers the SYN.
 check "connect to a closed port is refused" \
 	bash -c "! ip netns exec $NS_C $TCPHS_CONN connect $S4 9000 1 2>/dev/null"
@@ -39,9 +54,11 @@ done
 # flows already there (and a slow kernel cannot expire one before it is
 # seen).
 input_rule "$NS_S" tcp dport 9001 drop
-c timeout 0.5 "$TCPHS_CONN" connect $S4 9001 1 2>/dev/null
-check_eq "router: the SYN made a SYN_SENT flow" 1 \
-	"$(tcphs_flows "$NS_R" ":9001 SYN_SENT")"
+hold_connect 9001
+check "router: the SYN made a SYN_SENT flow" \
+	wait_for 30 one_flow "$NS_R" ":9001 SYN_SENT"
+kill "$HOLD"
+wait "$HOLD" 2>/dev/null
 tcphs_sysctl_all timeout_syn_sent 1
 for ns in "$NS_C" "$NS_R" "$NS_S"; do
 	role=$(ns_role "$ns")
@@ -50,12 +67,16 @@ for ns in "$NS_C" "$NS_R" "$NS_S"; do
 	check_eq "$role: counted as expired" 1 "$(tcphs_stat "$ns" flows_expired)"
 done
 
-# A SYN-ACK the client never gets: SYN_RCVD, then gone.
+# A SYN-ACK the client never gets: SYN_RCVD, then gone. SYN_SENT may last
+# again, or the flow could expire before a slow server's SYN-ACK.
+tcphs_sysctl_all timeout_syn_sent 3600
 server_start 9002
 input_rule "$NS_C" tcp sport 9002 drop
-c timeout 0.5 "$TCPHS_CONN" connect $S4 9002 1 2>/dev/null
-check_eq "router: the SYN-ACK made a SYN_RCVD flow" 1 \
-	"$(tcphs_flows "$NS_R" ":9002 SYN_RCVD")"
+hold_connect 9002
+check "router: the SYN-ACK made a SYN_RCVD flow" \
+	wait_for 30 one_flow "$NS_R" ":9002 SYN_RCVD"
+kill "$HOLD"
+wait "$HOLD" 2>/dev/null
 tcphs_sysctl_all timeout_syn_rcvd 1
 # The server retransmits its SYN-ACK at 1, 3, 7 s: the gaps outlast 1 s.
 check "router: the SYN_RCVD flow expires" wait_for 10 no_flow_on "$NS_R" 9002
