@@ -5,8 +5,9 @@
 # make check    every test, in the VM, with a TAP summary (J=N: N VMs at
 #               once; T="proxy.sh enforce.sh": only those, on both kernels)
 # make check-quick  build, style, KUnit and the stock-kernel selftests
-# make style    checkpatch --strict;  make sparse: make C=1
-# make fuzz     libFuzzer on the parser and state machine (FUZZ_SECONDS=60)
+# make style    checkpatch --strict, no include circle;  make sparse: C=1
+# make fuzz     libFuzzer on the parser and state machine, and on the
+#               rewrite engine (FUZZ_SECONDS=60 in all)
 # make kernel   the KUnit + debug kernel (KASAN, kmemleak, lockdep), cached
 # make bench    speed and memory, side by side: bench/results/latest.md
 #
@@ -68,9 +69,11 @@ check-quick:
 	scripts/check --quick $(if $(J),-j $(J))
 
 # Every C file; libFuzzer fixes the CamelCase name of the fuzzer's entry.
+# And module/'s headers include each other in no circle.
 style:
 	scripts/style $(SOURCES) kunit/*.c selftests/*.c bench/*.c
 	scripts/style --ignore CAMELCASE fuzz/*.c
+	scripts/includes
 
 fuzz:
 	$(MAKE) -C fuzz run SECONDS=$(FUZZ_SECONDS)

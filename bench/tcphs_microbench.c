@@ -2,15 +2,14 @@
 /*
  * tcphs_microbench: the pure core of tcphs, timed natively in userspace and
  * built from the module's own source files (module/parse.c, fsm.c,
- * cookie.c, isn.c), as the fuzzer is.
+ * cookie.c, isn.c, tuple.c), as the fuzzer is.
  *
  * Per segment, what the hook does for each TCP segment (hook.c,
  * tcphs_track()): parse the header, hash the tuple, walk the bucket, step
  * the state machine and commit. The table is a model, not module/table.c,
- * which needs RCU and spinlocks: the same SipHash over the same key
- * (both endpoints in a fixed order, as tcphs_table_hash() builds it), a
- * power-of-two array of singly linked buckets and the same tuple compare
- * in both directions. It leaves out the lock a hit takes, the atomic count
+ * which needs RCU and spinlocks: the table's own hash and tuple compare
+ * (module/tuple.c, built in), over a power-of-two array of singly linked
+ * buckets. It leaves out the lock a hit takes, the atomic count
  * and the allocation of a new entry (a free list here), so it is a floor for
  * the kernel's cost, not its measure.
  *
@@ -42,6 +41,7 @@
 #include "fsm.c"
 #include "cookie.c"
 #include "isn.c"
+#include "tuple.c"
 
 #define FLOWS		4096
 #define BUCKETS		4096	/* a power of two */
@@ -49,27 +49,13 @@
 #define REPS		15
 #define MIN_RUN_NS	20000000.0
 
-/* As union nf_inet_addr and struct tcphs_tuple (module/table.h). */
-union addr {
-	u32 ip;
-	u32 ip6[4];
-};
-
-struct tuple {
-	union addr saddr;
-	union addr daddr;
-	__be16 sport;
-	__be16 dport;
-	u8 family;
-};
-
 /* As struct tcphs_flow; one pointer where the kernel has an hlist_node. */
 struct flow {
 	struct flow *next;
 	struct flow **pprev;
-	struct tuple tuple;
+	struct tcphs_tuple tuple;
 	struct tcphs_hs hs;
-	void *px;
+	const void *ops;
 	unsigned long born;
 	unsigned long last;
 	void *rcu[2];
@@ -106,58 +92,13 @@ static double now_ns(void)
 
 /* ---- the table model ---- */
 
-static int endpoint_cmp(const union addr *a, __be16 pa, const union addr *b,
-			__be16 pb)
-{
-	int c = memcmp(a, b, sizeof(*a));
-
-	return c ? c : (int)pa - (int)pb;
-}
-
-/* As tcphs_table_hash() in module/table.c. */
-static u32 table_hash(const struct tuple *tu)
-{
-	bool swap = endpoint_cmp(&tu->saddr, tu->sport, &tu->daddr,
-				 tu->dport) > 0;
-	struct tcphs_ends k = { .v6 = false };
-
-	k.saddr[0] = swap ? tu->daddr.ip : tu->saddr.ip;
-	k.daddr[0] = swap ? tu->saddr.ip : tu->daddr.ip;
-	k.sport = swap ? tu->dport : tu->sport;
-	k.dport = swap ? tu->sport : tu->dport;
-	return (u32)tcphs_ends_siphash(&table_key, &k, NULL, 0);
-}
-
-static bool addr_eq(const union addr *a, const union addr *b)
-{
-	return !memcmp(a, b, sizeof(*a));
-}
-
-static bool tuple_match(const struct tuple *a, const struct tuple *b,
-			enum tcphs_dir *dir)
-{
-	if (a->family != b->family)
-		return false;
-	if (a->sport == b->sport && a->dport == b->dport &&
-	    addr_eq(&a->saddr, &b->saddr) && addr_eq(&a->daddr, &b->daddr)) {
-		*dir = TCPHS_DIR_ORIG;
-		return true;
-	}
-	if (a->sport == b->dport && a->dport == b->sport &&
-	    addr_eq(&a->saddr, &b->daddr) && addr_eq(&a->daddr, &b->saddr)) {
-		*dir = TCPHS_DIR_REPLY;
-		return true;
-	}
-	return false;
-}
-
-static struct flow *table_find(u32 hash, const struct tuple *tu,
+static struct flow *table_find(u32 hash, const struct tcphs_tuple *tu,
 			       enum tcphs_dir *dir)
 {
 	struct flow *f;
 
 	for (f = buckets[hash & (BUCKETS - 1)]; f; f = f->next)
-		if (tuple_match(&f->tuple, tu, dir))
+		if (tcphs_tuple_match(&f->tuple, tu, dir))
 			return f;
 	return NULL;
 }
@@ -287,7 +228,7 @@ static void make_trace(void)
 
 	for (f = 0; f < FLOWS; f++) {
 		order[f] = f;
-		pool[f].tuple.family = 2;	/* NFPROTO_IPV4 */
+		pool[f].tuple.family = NFPROTO_IPV4;
 		pool[f].tuple.saddr.ip = htonl(0x0a000000u | (f * 40503u >> 8));
 		pool[f].tuple.daddr.ip = htonl(0xc0000201u);
 		pool[f].tuple.sport = htons(40000 + f);
@@ -310,9 +251,9 @@ static void make_trace(void)
 
 /* The tuple as the hook builds it: addresses from IP, ports from TCP. */
 static void seg_tuple(const struct trace_seg *t, const struct tcphs_seg *seg,
-		      struct tuple *tu)
+		      struct tcphs_tuple *tu)
 {
-	const struct tuple *ft = &pool[t->flow].tuple;
+	const struct tcphs_tuple *ft = &pool[t->flow].tuple;
 
 	memset(tu, 0, sizeof(*tu));
 	tu->family = ft->family;
@@ -327,7 +268,7 @@ static u8 one_segment(const struct trace_seg *t)
 	static const struct tcphs_hs closed;
 	struct tcphs_seg seg;
 	struct tcphs_step st;
-	struct tuple tu;
+	struct tcphs_tuple tu;
 	enum tcphs_dir dir = TCPHS_DIR_ORIG;
 	struct flow *f;
 	u32 hash;
@@ -335,7 +276,7 @@ static u8 one_segment(const struct trace_seg *t)
 	if (tcphs_parse_tcp(t->hdr, t->hdr_len, t->seg_len, &seg))
 		return TCPHS_R_MALFORMED;
 	seg_tuple(t, &seg, &tu);
-	hash = table_hash(&tu);
+	hash = tcphs_tuple_hash(&table_key, &tu);
 	f = table_find(hash, &tu, &dir);
 	if (!f) {
 		st = tcphs_fsm_step(&closed, &seg, TCPHS_DIR_ORIG);
@@ -394,7 +335,7 @@ static void op_table_hash(unsigned long n)
 	unsigned long i;
 
 	for (i = 0; i < n; i++)
-		keep(table_hash(&pool[i % FLOWS].tuple));
+		keep(tcphs_tuple_hash(&table_key, &pool[i % FLOWS].tuple));
 }
 
 static struct tcphs_cookie_keys cookie_keys = {

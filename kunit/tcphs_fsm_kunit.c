@@ -96,7 +96,6 @@ struct cell_case {
 };
 
 #define CL	TCPHS_CLOSED
-#define LI	TCPHS_LISTEN
 #define SS	TCPHS_SYN_SENT
 #define SR	TCPHS_SYN_RCVD
 #define ES	TCPHS_ESTABLISHED
@@ -132,19 +131,6 @@ static const struct cell_case cell_cases[] = {
 	{ CL, RST, R,		CL, OK, 0, false },
 	{ CL, BAD, O,		CL, FLAGS, 0, false },
 	{ CL, BAD, R,		CL, FLAGS, 0, false },
-	/* LISTEN: reserved for proxy mode; takes nothing in track mode. */
-	{ LI, SYN, O,		LI, OK, 0, false },
-	{ LI, SYN, R,		LI, OK, 0, false },
-	{ LI, SYNACK, O,	LI, OK, 0, false },
-	{ LI, SYNACK, R,	LI, OK, 0, false },
-	{ LI, ACK, O,		LI, OK, 0, false },
-	{ LI, ACK, R,		LI, OK, 0, false },
-	{ LI, FIN, O,		LI, OK, 0, false },
-	{ LI, FIN, R,		LI, OK, 0, false },
-	{ LI, RST, O,		LI, OK, 0, false },
-	{ LI, RST, R,		LI, OK, 0, false },
-	{ LI, BAD, O,		LI, OK, 0, false },
-	{ LI, BAD, R,		LI, OK, 0, false },
 	/* SYN_SENT */
 	{ SS, SYN, O,		SS, OK, RETRANS, true },
 	{ SS, SYN, R,		SR, OK, SIM, true },
@@ -199,11 +185,6 @@ wrong_reason[TCPHS_NR_STATES][TCPHS_NR_EVENTS][TCPHS_NR_DIRS] = {
 		[SYN] = { OK, OK }, [SYNACK] = { NO_SYN, NO_SYN },
 		[ACK] = { OK, OK }, [FIN] = { OK, OK },
 		[RST] = { OK, OK }, [BAD] = { FLAGS, FLAGS },
-	},
-	[LI] = {
-		[SYN] = { OK, OK }, [SYNACK] = { OK, OK },
-		[ACK] = { OK, OK }, [FIN] = { OK, OK },
-		[RST] = { OK, OK }, [BAD] = { OK, OK },
 	},
 	[SS] = {
 		[SYN] = { OK, OK }, [SYNACK] = { NO_SYN, SA_ACK },

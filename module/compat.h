@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The pure core of tcphs (seq.h, parse.c, fsm.c, isn.c, cookie.c) includes
- * only this header, so the same source builds into the module, into the
- * KUnit suites and into the userspace fuzzer and micro-benchmark. In the kernel it is the usual
- * headers; in userspace a handful of definitions stand in for them.
+ * The pure core of tcphs (seq.h, parse.c, fsm.c, isn.c, cookie.c, dest.c,
+ * tuple.c, rewrite.c) includes only this header, so the same source builds
+ * into the module, into the KUnit suites and into the userspace fuzzer and
+ * micro-benchmark. In the kernel it is the usual headers; in userspace a
+ * handful of definitions stand in for them.
  */
 #ifndef _TCPHS_COMPAT_H
 #define _TCPHS_COMPAT_H
@@ -15,6 +16,7 @@
 #include <linux/unaligned.h>
 #include <linux/math64.h>
 #include <linux/siphash.h>
+#include <linux/netfilter.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,6 +29,7 @@ typedef unsigned long long u64;
 typedef int s32;
 typedef unsigned short __be16;
 typedef unsigned int __be32;
+typedef unsigned int __u32;
 
 #define __force
 #define div_u64(n, d)	((u64)(n) / (d))
@@ -47,6 +50,16 @@ static inline u32 get_unaligned_be32(const void *p)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define U16_MAX 0xffff
+
+/* As include/uapi/linux/netfilter.h has them. */
+#define NFPROTO_IPV4	2
+#define NFPROTO_IPV6	10
+
+union nf_inet_addr {
+	__u32 all[4];
+	__be32 ip;
+	__be32 ip6[4];
+};
 
 /* SipHash-2-4 with a 64-bit result, as lib/siphash.c computes it. */
 struct tcphs_siphash_key {

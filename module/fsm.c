@@ -15,8 +15,8 @@
  *              both sides have already closed (port reuse)
  *
  * In the table, S_CL is CLOSED (no entry: the hook only asks that row in the
- * ORIG direction, and the REPLY column mirrors it), S_LI LISTEN, S_SS
- * SYN_SENT, S_SR SYN_RCVD, S_ES ESTABLISHED.
+ * ORIG direction, and the REPLY column mirrors it), S_SS SYN_SENT, S_SR
+ * SYN_RCVD, S_ES ESTABLISHED.
  */
 #include "fsm.h"
 #include "seq.h"
@@ -44,7 +44,6 @@ struct tcphs_cell {
 
 /* Short names for the table, as nf_conntrack_proto_tcp.c has them. */
 #define S_CL	TCPHS_CLOSED
-#define S_LI	TCPHS_LISTEN
 #define S_SS	TCPHS_SYN_SENT
 #define S_SR	TCPHS_SYN_RCVD
 #define S_ES	TCPHS_ESTABLISHED
@@ -61,15 +60,6 @@ tcphs_fsm[TCPHS_NR_STATES][TCPHS_NR_EVENTS][TCPHS_NR_DIRS] = {
 		[TCPHS_EV_FIN]		= { C(S_CL, UNTRACKED), C(S_CL, UNTRACKED) },
 		[TCPHS_EV_RST]		= { C(S_CL, UNTRACKED), C(S_CL, UNTRACKED) },
 		[TCPHS_EV_BAD]		= { C(S_CL, BAD_FLAGS), C(S_CL, BAD_FLAGS) },
-	},
-	[TCPHS_LISTEN] = {
-		/* Proxy mode's own listener: no track-mode entry holds it. */
-		[TCPHS_EV_SYN]		= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
-		[TCPHS_EV_SYNACK]	= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
-		[TCPHS_EV_ACK]		= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
-		[TCPHS_EV_FIN]		= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
-		[TCPHS_EV_RST]		= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
-		[TCPHS_EV_BAD]		= { C(S_LI, UNTRACKED), C(S_LI, UNTRACKED) },
 	},
 	[TCPHS_SYN_SENT] = {
 		[TCPHS_EV_SYN]		= { C(S_SS, SYN_AGAIN), C(S_SR, SIM_OPEN) },
@@ -102,7 +92,6 @@ tcphs_fsm[TCPHS_NR_STATES][TCPHS_NR_EVENTS][TCPHS_NR_DIRS] = {
 
 const char *const tcphs_state_names[TCPHS_NR_STATES] = {
 	[TCPHS_CLOSED]		= "CLOSED",
-	[TCPHS_LISTEN]		= "LISTEN",
 	[TCPHS_SYN_SENT]	= "SYN_SENT",
 	[TCPHS_SYN_RCVD]	= "SYN_RCVD",
 	[TCPHS_ESTABLISHED]	= "ESTABLISHED",

@@ -15,15 +15,18 @@
  * The RFC 9293 states, as a middlebox sees a handshake go by:
  *
  *   CLOSED       no entry (never seen, or torn down by a RST)
- *   LISTEN       reserved for proxy mode, where tcphs itself takes the SYN
  *   SYN_SENT     the initiator's SYN went by, no answer yet
  *   SYN_RCVD     the responder answered with a SYN-ACK (or, in a
  *                simultaneous open, with a SYN of its own)
  *   ESTABLISHED  the initiator acknowledged the responder's SYN
+ *
+ * RFC 9293's LISTEN is not among them: it is a socket's state, not a
+ * flow's. A middlebox learns of a flow at its first SYN, and proxy mode,
+ * where tcphs is the passive opener, keeps its half-open flow in SYN_RCVD,
+ * where a listener's connection goes from LISTEN on that SYN.
  */
 enum tcphs_state {
 	TCPHS_CLOSED,
-	TCPHS_LISTEN,
 	TCPHS_SYN_SENT,
 	TCPHS_SYN_RCVD,
 	TCPHS_ESTABLISHED,

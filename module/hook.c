@@ -8,7 +8,7 @@
  * is taken at LOCAL_OUT only.
  *
  * Their priority puts them after defragmentation (which tcphs turns on,
- * tcphs_defrag_enable()) and the raw table, and before conntrack
+ * netns.c) and the raw table, and before conntrack
  * (NF_IP_PRI_CONNTRACK = -200), so a segment enforce mode drops never costs
  * a conntrack entry.
  */
@@ -20,12 +20,14 @@
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
-#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "hook.h"
+#include "netns.h"
+#include "out.h"
 #include "parse.h"
-#include "tcphs.h"
+#include "proxy.h"
+#include "stats.h"
+#include "table.h"
 
 #define TCPHS_HOOK_PRIORITY	(NF_IP_PRI_RAW + 10)
 
@@ -113,7 +115,7 @@ static bool tcphs_rst_spares(const struct tcphs_flow *flow,
 {
 	const struct tcphs_peer *rcv = &flow->hs.peer[tcphs_other(dir)];
 
-	return flow->px && (seg->flags & TCPHS_RST) &&
+	return tcphs_proxy_owns(flow) && (seg->flags & TCPHS_RST) &&
 	       (rcv->seen & TCPHS_SEEN_ACK) && seg->seq != rcv->ack;
 }
 
@@ -178,10 +180,13 @@ static void tcphs_count_flags(struct tcphs_net *tn, u8 flags)
 }
 
 /* Proxy mode's part, for a segment that parsed. */
-static int tcphs_proxy_step(struct tcphs_net *tn, struct sk_buff *skb,
-			    unsigned int thoff, const struct tcphs_tuple *tu,
-			    struct tcphs_seg *seg,
-			    const struct nf_hook_state *state)
+static enum tcphs_px_outcome tcphs_proxy_step(struct tcphs_net *tn,
+					      struct sk_buff *skb,
+					      unsigned int thoff,
+					      const struct tcphs_tuple *tu,
+					      struct tcphs_seg *seg,
+					      const struct nf_hook_state *state,
+					      unsigned int *verdict)
 {
 	struct tcphs_pkt p = {
 		.skb = skb,
@@ -194,9 +199,9 @@ static int tcphs_proxy_step(struct tcphs_net *tn, struct sk_buff *skb,
 	bool answer = READ_ONCE(tn->cfg.mode) == TCPHS_MODE_PROXY;
 
 	/* Flows proxied before a change of mode are still translated. */
-	if (!answer && !READ_ONCE(tn->proxied))
+	if (!answer && !READ_ONCE(tn->px.proxied))
 		return TCPHS_PX_TRACK;
-	return tcphs_proxy_segment(tn, &p, answer);
+	return tcphs_proxy_segment(tn, &p, answer, verdict);
 }
 
 /* Everything after the network header: shared by both families. */
@@ -209,12 +214,12 @@ static unsigned int tcphs_segment(struct sk_buff *skb, unsigned int thoff,
 	unsigned int avail = min_t(unsigned int, seg_len, TCPHS_TCP_MAX_HDR);
 	u8 buf[TCPHS_TCP_MAX_HDR];
 	struct tcphs_seg seg;
+	unsigned int verdict;
 	const u8 *th;
-	int verdict;
 	u8 reason;
 
 	if (READ_ONCE(tn->cfg.mode) == TCPHS_MODE_OFF ||
-	    tcphs_proxy_own(skb))
+	    tcphs_out_own(skb))
 		return NF_ACCEPT;
 
 	th = thoff <= skb->len ? skb_header_pointer(skb, thoff, avail, buf) :
@@ -226,8 +231,8 @@ static unsigned int tcphs_segment(struct sk_buff *skb, unsigned int thoff,
 		tcphs_count_flags(tn, seg.flags);
 		tu->sport = htons(seg.sport);
 		tu->dport = htons(seg.dport);
-		verdict = tcphs_proxy_step(tn, skb, thoff, tu, &seg, state);
-		if (verdict != TCPHS_PX_TRACK)
+		if (tcphs_proxy_step(tn, skb, thoff, tu, &seg, state,
+				     &verdict) == TCPHS_PX_DECIDED)
 			return verdict;
 		reason = tcphs_track(tn, tu, &seg);
 	}
@@ -320,28 +325,4 @@ int tcphs_hooks_register(struct net *net)
 void tcphs_hooks_unregister(struct net *net)
 {
 	nf_unregister_net_hooks(net, tcphs_hook_ops, ARRAY_SIZE(tcphs_hook_ops));
-}
-
-/*
- * While a namespace's mode is not off, the kernel reassembles IP fragments
- * ahead of the hooks (nf_defrag, as for conntrack; counted per namespace):
- * proxy mode must translate every byte of a flow, and track and enforce
- * judge whole segments. Without it a fragmented segment would pass unseen.
- */
-int tcphs_defrag_enable(struct net *net)
-{
-	int err = nf_defrag_ipv4_enable(net);
-
-	if (err)
-		return err;
-	err = nf_defrag_ipv6_enable(net);
-	if (err)
-		nf_defrag_ipv4_disable(net);
-	return err;
-}
-
-void tcphs_defrag_disable(struct net *net)
-{
-	nf_defrag_ipv6_disable(net);
-	nf_defrag_ipv4_disable(net);
 }

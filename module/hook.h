@@ -6,7 +6,5 @@ struct net;
 
 int tcphs_hooks_register(struct net *net);
 void tcphs_hooks_unregister(struct net *net);
-int tcphs_defrag_enable(struct net *net);
-void tcphs_defrag_disable(struct net *net);
 
 #endif /* _TCPHS_HOOK_H */

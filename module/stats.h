@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-CPU counters of one namespace, shown in /proc/net/stat/tcphs, and the
- * flow dump /proc/net/tcphs.
+ * Per-CPU counters of one namespace, shown in /proc/net/stat/tcphs.
  */
 #ifndef _TCPHS_STATS_H
 #define _TCPHS_STATS_H
@@ -72,7 +71,7 @@ static inline enum tcphs_stat tcphs_stat_reason(enum tcphs_reason r)
 }
 
 struct net;
-int tcphs_proc_init(struct net *net);
-void tcphs_proc_exit(struct net *net);
+int tcphs_stats_proc_init(struct net *net);
+void tcphs_stats_proc_exit(struct net *net);
 
 #endif /* _TCPHS_STATS_H */

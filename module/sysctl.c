@@ -14,9 +14,9 @@
 #include <linux/timekeeping.h>
 #include <net/net_namespace.h>
 
-#include "hook.h"
+#include "isn.h"
+#include "netns.h"
 #include "sysctl.h"
-#include "tcphs.h"
 
 static const char *const tcphs_mode_names[TCPHS_NR_MODES] = {
 	[TCPHS_MODE_OFF]	= "off",
@@ -104,19 +104,6 @@ static int tcphs_sysctl_copy(char *word, size_t size, const void *buffer,
 	return strlen(word) == len ? 0 : -EINVAL;
 }
 
-/* Defragmentation runs while the mode is not off (tcphs_defrag_enable()). */
-static int tcphs_defrag_follow(struct net *net, int from, int to)
-{
-	bool was_on = from != TCPHS_MODE_OFF, on = to != TCPHS_MODE_OFF;
-
-	if (was_on == on)
-		return 0;
-	if (on)
-		return tcphs_defrag_enable(net);
-	tcphs_defrag_disable(net);
-	return 0;
-}
-
 /* A mode, by name; one trailing newline is allowed. */
 static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
 			     void *buffer, size_t *lenp, loff_t *ppos)
@@ -136,8 +123,9 @@ static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
 	if (m < 0)
 		return -EINVAL;
 	mutex_lock(&tcphs_cfg_mutex);
-	err = tcphs_defrag_follow(container_of(mode, struct tcphs_net,
-					       cfg.mode)->net, *mode, m);
+	/* Defragmentation follows the mode (netns.c). */
+	err = tcphs_net_mode_change(container_of(mode, struct tcphs_cfg, mode),
+				    *mode, m);
 	if (!err)
 		WRITE_ONCE(*mode, m);
 	mutex_unlock(&tcphs_cfg_mutex);
@@ -371,33 +359,32 @@ static const struct ctl_table tcphs_sysctl_template[] = {
 	},
 };
 
-int tcphs_sysctl_init(struct net *net)
+/* net/tcphs of @net, on @cfg; NULL if out of memory. */
+struct ctl_table_header *tcphs_sysctl_init(struct net *net,
+					   struct tcphs_cfg *cfg)
 {
-	struct tcphs_net *tn = tcphs_pernet(net);
+	struct ctl_table_header *hdr;
 	struct ctl_table *table;
 	unsigned int i;
 
 	table = kmemdup(tcphs_sysctl_template, sizeof(tcphs_sysctl_template),
 			GFP_KERNEL);
 	if (!table)
-		return -ENOMEM;
+		return NULL;
 	for (i = 0; i < ARRAY_SIZE(tcphs_sysctl_template); i++)
-		table[i].data = (char *)&tn->cfg + (uintptr_t)table[i].data;
+		table[i].data = (char *)cfg + (uintptr_t)table[i].data;
 
-	tn->sysctl_hdr = register_net_sysctl_sz(net, "net/tcphs", table,
-						ARRAY_SIZE(tcphs_sysctl_template));
-	if (!tn->sysctl_hdr) {
+	hdr = register_net_sysctl_sz(net, "net/tcphs", table,
+				     ARRAY_SIZE(tcphs_sysctl_template));
+	if (!hdr)
 		kfree(table);
-		return -ENOMEM;
-	}
-	return 0;
+	return hdr;
 }
 
-void tcphs_sysctl_exit(struct net *net)
+void tcphs_sysctl_exit(struct ctl_table_header *hdr)
 {
-	struct tcphs_net *tn = tcphs_pernet(net);
-	const struct ctl_table *table = tn->sysctl_hdr->ctl_table_arg;
+	const struct ctl_table *table = hdr->ctl_table_arg;
 
-	unregister_net_sysctl_table(tn->sysctl_hdr);
+	unregister_net_sysctl_table(hdr);
 	kfree(table);
 }

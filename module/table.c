@@ -9,49 +9,40 @@
  * still linked (the hook on a RST, the GC on a timeout, the flush at netns
  * exit), and freed after a grace period.
  *
- * Both directions of a flow hash to one bucket: the key is the tuple with
- * its two endpoints in a fixed order, so one lookup finds the flow whichever
- * way a segment travels. The key is SipHash with a per-namespace secret, so
- * a remote sender cannot aim its SYNs at one bucket.
+ * Both directions of a flow hash to one bucket (tuple.c), with the table's
+ * own secret. A flow's owner, if it has one, hears of the unlink and frees
+ * the flow (struct tcphs_flow_ops); the table knows no owner by name.
  */
+#include <linux/jiffies.h>
+#include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <linux/jiffies.h>
 
-#include "proxy.h"
-#include "cookie.h"
 #include "table.h"
 
 static struct kmem_cache *tcphs_flow_cache __read_mostly;
-/* Its own cache: kmalloc would round a proxied flow's 80 bytes up to 96. */
-static struct kmem_cache *tcphs_proxy_cache __read_mostly;
 
 int tcphs_flow_cache_init(void)
 {
 	tcphs_flow_cache = KMEM_CACHE(tcphs_flow, 0);
-	tcphs_proxy_cache = KMEM_CACHE(tcphs_proxy, 0);
-	if (tcphs_flow_cache && tcphs_proxy_cache)
-		return 0;
-	kmem_cache_destroy(tcphs_proxy_cache);
-	kmem_cache_destroy(tcphs_flow_cache);
-	return -ENOMEM;
+	return tcphs_flow_cache ? 0 : -ENOMEM;
 }
 
 void tcphs_flow_cache_exit(void)
 {
 	rcu_barrier();	/* every call_rcu() free has run */
-	kmem_cache_destroy(tcphs_proxy_cache);
 	kmem_cache_destroy(tcphs_flow_cache);
 }
 
-struct tcphs_proxy *tcphs_proxy_alloc(void)
+void tcphs_flow_init(struct tcphs_flow *flow, const struct tcphs_tuple *tu,
+		     const struct tcphs_flow_ops *ops)
 {
-	return kmem_cache_zalloc(tcphs_proxy_cache, GFP_ATOMIC);
-}
-
-void tcphs_proxy_release(struct tcphs_proxy *px)
-{
-	kmem_cache_free(tcphs_proxy_cache, px);
+	flow->tuple = *tu;
+	flow->ops = ops;
+	INIT_HLIST_NODE(&flow->node);
+	flow->born = (u32)jiffies;
+	flow->last = flow->born;
 }
 
 struct tcphs_flow *tcphs_flow_alloc(const struct tcphs_tuple *tu)
@@ -59,20 +50,18 @@ struct tcphs_flow *tcphs_flow_alloc(const struct tcphs_tuple *tu)
 	struct tcphs_flow *flow;
 
 	flow = kmem_cache_zalloc(tcphs_flow_cache, GFP_ATOMIC);
-	if (!flow)
-		return NULL;
-	flow->tuple = *tu;
-	INIT_HLIST_NODE(&flow->node);
-	flow->born = (u32)jiffies;
-	flow->last = flow->born;
+	if (flow)
+		tcphs_flow_init(flow, tu, NULL);
 	return flow;
 }
 
-/* For a flow that was never linked. */
+/* For a flow that was never linked, or one a grace period after. */
 void tcphs_flow_free(struct tcphs_flow *flow)
 {
-	tcphs_proxy_free(flow->px);
-	kmem_cache_free(tcphs_flow_cache, flow);
+	if (flow->ops)
+		flow->ops->destroy(flow);
+	else
+		kmem_cache_free(tcphs_flow_cache, flow);
 }
 
 static void tcphs_flow_free_rcu(struct rcu_head *head)
@@ -92,7 +81,6 @@ int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets)
 		return -ENOMEM;
 	t->mask = nbuckets - 1;
 	atomic_set(&t->count, 0);
-	atomic_set(&t->halfopen, 0);
 	get_random_bytes(&t->key, sizeof(t->key));
 	for (i = 0; i < TCPHS_TABLE_LOCKS; i++)
 		spin_lock_init(&t->locks[i]);
@@ -115,12 +103,16 @@ void tcphs_table_unlink(struct tcphs_table *t, struct tcphs_flow *flow)
 {
 	hlist_del_init_rcu(&flow->node);
 	atomic_dec(&t->count);
-	if (tcphs_proxy_halfopen(flow->px))
-		atomic_dec(&t->halfopen);
+	if (flow->ops)
+		flow->ops->unlinked(t, flow);
 	call_rcu(&flow->rcu, tcphs_flow_free_rcu);
 }
 
-/* Free every entry; no reader may be left. Returns how many there were. */
+/*
+ * Free every entry; no reader and no writer may be left (the hooks and the
+ * GC are gone), so empty buckets are passed over without their lock.
+ * Returns how many entries there were.
+ */
 unsigned int tcphs_table_destroy(struct tcphs_table *t)
 {
 	struct tcphs_flow *flow;
@@ -128,13 +120,16 @@ unsigned int tcphs_table_destroy(struct tcphs_table *t)
 	unsigned int b, n = 0;
 
 	for (b = 0; b <= t->mask; b++) {
+		if (!(b & 1023))
+			cond_resched();
+		if (hlist_empty(&t->buckets[b]))
+			continue;
 		spin_lock_bh(tcphs_bucket_lock(t, b));
 		hlist_for_each_entry_safe(flow, tmp, &t->buckets[b], node) {
 			tcphs_table_unlink(t, flow);
 			n++;
 		}
 		spin_unlock_bh(tcphs_bucket_lock(t, b));
-		cond_resched();
 	}
 	/* The readers are gone (hooks unregistered): the array can go now. */
 	kvfree(t->buckets);
@@ -142,49 +137,9 @@ unsigned int tcphs_table_destroy(struct tcphs_table *t)
 	return n;
 }
 
-static int tcphs_endpoint_cmp(const union nf_inet_addr *a, __be16 pa,
-			      const union nf_inet_addr *b, __be16 pb,
-			      size_t addr_len)
-{
-	int c = memcmp(a, b, addr_len);
-
-	return c ? c : (__force int)pa - (__force int)pb;
-}
-
-/* The endpoints in a fixed order, so that both directions hash alike. */
 u32 tcphs_table_hash(const struct tcphs_table *t, const struct tcphs_tuple *tu)
 {
-	bool v6 = tu->family == NFPROTO_IPV6;
-	size_t len = v6 ? sizeof(tu->saddr.ip6) : sizeof(tu->saddr.ip);
-	bool swap = tcphs_endpoint_cmp(&tu->saddr, tu->sport,
-				       &tu->daddr, tu->dport, len) > 0;
-	struct tcphs_ends k = { .v6 = v6 };
-
-	memcpy(k.saddr, swap ? &tu->daddr : &tu->saddr, len);
-	memcpy(k.daddr, swap ? &tu->saddr : &tu->daddr, len);
-	k.sport = swap ? tu->dport : tu->sport;
-	k.dport = swap ? tu->sport : tu->dport;
-	return (u32)tcphs_ends_siphash(&t->key, &k, NULL, 0);
-}
-
-static bool tcphs_tuple_match(const struct tcphs_tuple *a,
-			      const struct tcphs_tuple *b, enum tcphs_dir *dir)
-{
-	if (a->family != b->family)
-		return false;
-	if (a->sport == b->sport && a->dport == b->dport &&
-	    nf_inet_addr_cmp(&a->saddr, &b->saddr) &&
-	    nf_inet_addr_cmp(&a->daddr, &b->daddr)) {
-		*dir = TCPHS_DIR_ORIG;
-		return true;
-	}
-	if (a->sport == b->dport && a->dport == b->sport &&
-	    nf_inet_addr_cmp(&a->saddr, &b->daddr) &&
-	    nf_inet_addr_cmp(&a->daddr, &b->saddr)) {
-		*dir = TCPHS_DIR_REPLY;
-		return true;
-	}
-	return false;
+	return tcphs_tuple_hash(&t->key, tu);
 }
 
 /* Under rcu_read_lock() or the bucket's lock. */
@@ -216,51 +171,78 @@ bool tcphs_table_insert(struct tcphs_table *t, u32 hash,
 	return true;
 }
 
-static unsigned long tcphs_flow_timeout(const struct tcphs_flow *flow,
-					const struct tcphs_timeouts *to)
-{
-	if (tcphs_fsm_closing(&flow->hs))
-		return to->closing;
-	return to->state[flow->hs.state];
-}
-
-static void tcphs_gc_bucket(struct tcphs_table *t, unsigned int b,
-			    const struct tcphs_timeouts *to,
-			    struct tcphs_gc_result *res)
+static void tcphs_sweep_bucket(struct tcphs_table *t, unsigned int b,
+			       tcphs_sweep_fn visit, void *arg)
 {
 	struct tcphs_flow *flow;
 	struct hlist_node *tmp;
-	u32 now = (u32)jiffies;
 
 	spin_lock_bh(tcphs_bucket_lock(t, b));
-	hlist_for_each_entry_safe(flow, tmp, &t->buckets[b], node) {
-		if (flow->px && tcphs_proxy_gc(flow, res)) {
+	hlist_for_each_entry_safe(flow, tmp, &t->buckets[b], node)
+		if (visit(flow, arg))
 			tcphs_table_unlink(t, flow);
-			continue;
-		}
-		if (!time_after32(now, READ_ONCE(flow->last) +
-				  (u32)tcphs_flow_timeout(flow, to)))
-			continue;
-		if (tcphs_fsm_closing(&flow->hs))
-			res->closed++;
-		else
-			res->expired++;
-		tcphs_table_unlink(t, flow);
-	}
 	spin_unlock_bh(tcphs_bucket_lock(t, b));
 }
 
-/* One pass over every bucket; empty ones cost a load each, no lock. */
-void tcphs_table_gc(struct tcphs_table *t, const struct tcphs_timeouts *to,
-		    struct tcphs_gc_result *res)
+void tcphs_table_sweep(struct tcphs_table *t, tcphs_sweep_fn visit,
+		       void *arg)
 {
 	unsigned int b;
 
 	for (b = 0; b <= t->mask; b++) {
-		if (hlist_empty(&t->buckets[b]))
-			continue;
-		tcphs_gc_bucket(t, b, to, res);
 		if (!(b & 1023))
-			cond_resched();
+			cond_resched();	/* empty or not: a table may be huge */
+		if (!hlist_empty(&t->buckets[b]))
+			tcphs_sweep_bucket(t, b, visit, arg);
 	}
+}
+
+/*
+ * Between buckets a long walk leaves its RCU read section for a moment if
+ * the CPU is wanted: it holds nothing of the table there but its place.
+ */
+static void tcphs_walk_pause(unsigned int bucket)
+	__must_hold(RCU)
+{
+	if (bucket & 1023 || !need_resched())
+		return;
+	rcu_read_unlock();
+	cond_resched();
+	rcu_read_lock();
+}
+
+/* The flow at @pos, or the first after it; NULL past the last bucket. */
+struct tcphs_flow *tcphs_table_at(struct tcphs_table *t,
+				  struct tcphs_table_pos *pos)
+	__must_hold(RCU)
+{
+	struct tcphs_flow *flow;
+	unsigned int i;
+
+	for (; pos->bucket <= t->mask; pos->bucket++, pos->index = 0) {
+		i = 0;
+		hlist_for_each_entry_rcu(flow, &t->buckets[pos->bucket], node)
+			if (i++ == pos->index)
+				return flow;
+		tcphs_walk_pause(pos->bucket + 1);
+	}
+	return NULL;
+}
+
+/* The flow after @flow, which is at @pos; @pos moves to it. */
+struct tcphs_flow *tcphs_table_next(struct tcphs_table *t,
+				    struct tcphs_table_pos *pos,
+				    struct tcphs_flow *flow)
+	__must_hold(RCU)
+{
+	struct hlist_node *n = rcu_dereference(hlist_next_rcu(&flow->node));
+
+	if (n) {
+		pos->index++;
+		return hlist_entry(n, struct tcphs_flow, node);
+	}
+	pos->bucket++;
+	pos->index = 0;
+	tcphs_walk_pause(pos->bucket);
+	return tcphs_table_at(t, pos);
 }

@@ -1,36 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The per-namespace flow table: an RCU hash of handshake records, keyed by
- * the 4-tuple in either direction, bounded in size, expired by age.
+ * the 4-tuple in either direction (tuple.h), bounded in size. It knows
+ * nothing of who owns a flow: an owner that keeps more than the handshake
+ * record (proxy mode) embeds the flow in its own object and gives it ops.
  */
 #ifndef _TCPHS_TABLE_H
 #define _TCPHS_TABLE_H
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
-#include <linux/netfilter.h>
 #include <linux/rculist.h>
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
 
 #include "fsm.h"
+#include "tuple.h"
 
-/* The addresses and ports of a flow, in the direction of its first SYN. */
-struct tcphs_tuple {
-	union nf_inet_addr saddr;
-	union nf_inet_addr daddr;
-	__be16 sport;
-	__be16 dport;
-	u8 family;		/* NFPROTO_IPV4 or NFPROTO_IPV6 */
+struct tcphs_flow;
+struct tcphs_gc;
+struct tcphs_table;
+
+/* What a flow's owner does in its flow's life in the table. */
+struct tcphs_flow_ops {
+	/* Under the bucket lock, as the flow leaves table @t. */
+	void (*unlinked)(struct tcphs_table *t, struct tcphs_flow *flow);
+	/* Frees the flow: a grace period after its unlink, or never linked. */
+	void (*destroy)(struct tcphs_flow *flow);
+	/* A GC pass, under the bucket lock (gc.h): true, it goes now. */
+	bool (*expire)(struct tcphs_flow *flow, struct tcphs_gc *gc);
 };
-
-struct tcphs_proxy;
 
 struct tcphs_flow {
 	struct hlist_node node;
 	struct tcphs_tuple tuple;
 	struct tcphs_hs hs;
-	struct tcphs_proxy *px;	/* proxy mode's part, or NULL (proxy.c) */
+	const struct tcphs_flow_ops *ops;	/* its owner's; NULL: tracked */
 	u32 born;		/* jiffies at the first SYN (low 32 bits) */
 	u32 last;		/* jiffies at the last segment (low 32 bits) */
 	struct rcu_head rcu;
@@ -45,28 +50,8 @@ struct tcphs_table {
 	struct hlist_head *buckets;
 	unsigned int mask;		/* buckets - 1, a power of two less one */
 	atomic_t count;
-	atomic_t halfopen;		/* proxy flows awaiting a third ACK */
-	siphash_key_t key;
+	siphash_key_t key;		/* the table's own (tuple.h) */
 	spinlock_t locks[TCPHS_TABLE_LOCKS];	/* writers, by bucket */
-};
-
-/* How long each state may sit idle, in jiffies (tcphs_table_gc()). */
-struct tcphs_timeouts {
-	unsigned long state[TCPHS_NR_STATES];
-	unsigned long closing;		/* both FINs seen */
-};
-
-struct tcphs_out;
-
-/* What a garbage-collection pass freed, and what it has to send. */
-struct tcphs_gc_result {
-	unsigned int expired;
-	unsigned int closed;
-	unsigned int proxy_retrans;	/* SYNs to a silent server, again */
-	unsigned int proxy_timeout;	/* clients reset: the server is silent */
-	unsigned int nr_out;
-	unsigned int max_out;
-	struct tcphs_out *out;		/* max_out segments to send */
 };
 
 int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets);
@@ -80,10 +65,36 @@ struct tcphs_flow *tcphs_table_find(struct tcphs_table *t, u32 hash,
 bool tcphs_table_insert(struct tcphs_table *t, u32 hash,
 			struct tcphs_flow *flow, unsigned int max_flows);
 void tcphs_table_unlink(struct tcphs_table *t, struct tcphs_flow *flow);
-void tcphs_table_gc(struct tcphs_table *t, const struct tcphs_timeouts *to,
-		    struct tcphs_gc_result *res);
 
+/*
+ * Visit every flow under its bucket's lock; those @visit returns true for
+ * are unlinked. Empty buckets cost a load each and no lock.
+ */
+typedef bool (*tcphs_sweep_fn)(struct tcphs_flow *flow, void *arg);
+void tcphs_table_sweep(struct tcphs_table *t, tcphs_sweep_fn visit,
+		       void *arg);
+
+/*
+ * A reader's place in the table, for a walk that spans several RCU read
+ * sections (the flow dump): the bucket it is in and how many of that
+ * bucket's flows it has passed.
+ */
+struct tcphs_table_pos {
+	unsigned int bucket;
+	unsigned int index;
+};
+
+struct tcphs_flow *tcphs_table_at(struct tcphs_table *t,
+				  struct tcphs_table_pos *pos);
+struct tcphs_flow *tcphs_table_next(struct tcphs_table *t,
+				    struct tcphs_table_pos *pos,
+				    struct tcphs_flow *flow);
+
+/* A tracked flow, from the table's own cache. */
 struct tcphs_flow *tcphs_flow_alloc(const struct tcphs_tuple *tu);
+/* An owner's flow, embedded in its object. */
+void tcphs_flow_init(struct tcphs_flow *flow, const struct tcphs_tuple *tu,
+		     const struct tcphs_flow_ops *ops);
 void tcphs_flow_free(struct tcphs_flow *flow);
 
 static inline bool tcphs_flow_linked(const struct tcphs_flow *flow)
@@ -93,7 +104,5 @@ static inline bool tcphs_flow_linked(const struct tcphs_flow *flow)
 
 int tcphs_flow_cache_init(void);
 void tcphs_flow_cache_exit(void);
-struct tcphs_proxy *tcphs_proxy_alloc(void);
-void tcphs_proxy_release(struct tcphs_proxy *px);
 
 #endif /* _TCPHS_TABLE_H */

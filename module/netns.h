@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What tcphs keeps for each network namespace, and its lifetime: made when
+ * the namespace (or the module) comes, torn down when it goes; the kernel's
+ * defragmentation follows its mode.
+ */
+#ifndef _TCPHS_NETNS_H
+#define _TCPHS_NETNS_H
+
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "gc.h"
+#include "proxy.h"
+#include "stats.h"
+#include "sysctl.h"
+#include "table.h"
+
+struct tcphs_net {
+	struct net *net;
+	struct tcphs_cfg cfg;
+	struct tcphs_table table;
+	struct tcphs_stats __percpu *stats;
+	struct ctl_table_header *sysctl_hdr;
+	struct tcphs_gc_work gc;
+	struct tcphs_proxy_net px;
+};
+
+extern unsigned int tcphs_net_id;
+extern bool tcphs_test_mode;
+
+static inline struct tcphs_net *tcphs_pernet(const struct net *net)
+{
+	return net_generic(net, tcphs_net_id);
+}
+
+/* Under the sysctls' lock: the mode of @cfg's namespace changes. */
+int tcphs_net_mode_change(struct tcphs_cfg *cfg, int from, int to);
+
+int tcphs_net_register(unsigned int buckets);
+void tcphs_net_unregister(void);
+
+#endif /* _TCPHS_NETNS_H */
