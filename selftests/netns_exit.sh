@@ -160,11 +160,15 @@ doomed_up() {
 	f tc qdisc add dev f0 root netem rate 256kbit
 }
 
+established_on() {	# NETNS COUNT: established flows to 7200, not closing
+	[ "$(tcphs_flows "$1" ':7200 ESTABLISHED .*[0-9]$')" -eq "$2" ]
+}
+
 # What A or B must hold: 30 closed flows and the 11 open ones; then, once
 # the SYNs come, 50 half-open ones (the count first: a dump costs more).
 doomed_connected() {	# NETNS
 	[ "$(tcphs_flows "$1" ':7200 .* closing$')" -eq 30 ] &&
-		[ "$(tcphs_flows "$1" ':7200 ESTABLISHED .*[0-9]$')" -eq 11 ]
+		established_on "$1" 11
 }
 
 doomed_halfopen() {	# NETNS
@@ -195,6 +199,9 @@ wait_for 10 bash -c "ip netns exec $NS_G ss -Hltn | grep -q :7200"
 check "30 handshakes through the doomed routers" \
 	f "$TCPHS_CONN" connect $G4 7200 30
 f bash -c "sleep 3600 | '$TCPHS_CONN' hold $G4 7200 10 >/dev/null" &
+# The stream only once the 10 are up: its bytes would fill f0's netem
+# queue (256 kbit/s) and hold their SYNs back for tens of seconds.
+wait_for 30 established_on "$NS_A" 10
 f bash -c "cat /dev/zero >/dev/tcp/$G4/7200" &
 for ns in "$NS_A" "$NS_B"; do
 	check "$ns: 30 closed flows and 11 established" \
