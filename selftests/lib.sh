@@ -171,13 +171,12 @@ agents_start() {
 	done
 }
 
-# agent_up NETNS: its agent runs, in that very namespace (a name may have
-# been deleted and made again).
-agent_up() {
+# holder_up NETNS: its holder (and agent) runs, in that very namespace (a
+# name may have been deleted and made again).
+holder_up() {
 	local pid=${HOLDER[$1]:-}
 
-	[ -n "$pid" ] && [ -n "${AGENT_IN[$1]:-}" ] &&
-		[ /proc/$pid/ns/net -ef "/run/netns/$1" ]
+	[ -n "$pid" ] && [ /proc/$pid/ns/net -ef "/run/netns/$1" ]
 }
 
 # agent_ask NETNS REQUEST: the agent's answer, in AGENT_REPLY.
@@ -191,7 +190,7 @@ ns_sysctl() {
 	local ns=$1 kv key rc=0
 
 	shift
-	agent_up "$ns" || { ip netns exec "$ns" sysctl -qw "$@"; return; }
+	holder_up "$ns" || { ip netns exec "$ns" sysctl -qw "$@"; return; }
 	for kv in "$@"; do
 		key=${kv%%=*}
 		agent_ask "$ns" "w /proc/sys/${key//.//} ${kv#*=}" &&
@@ -204,7 +203,7 @@ ns_sysctl() {
 
 # ns_sysctl_get NETNS KEY: as sysctl -n KEY in NETNS.
 ns_sysctl_get() {
-	agent_up "$1" || { ip netns exec "$1" sysctl -n "$2"; return; }
+	holder_up "$1" || { ip netns exec "$1" sysctl -n "$2"; return; }
 	agent_ask "$1" "r /proc/sys/${2//.//}" &&
 		[ "${AGENT_REPLY%% *}" = ok ] || {
 		echo "sysctl: cannot read key \"$2\" in $1" >&2
@@ -216,10 +215,8 @@ ns_sysctl_get() {
 # ns_read NETNS FILE: the namespace's /proc/net/FILE on stdin of the caller's
 # next read, as text in NS_TEXT.
 ns_read() {
-	local pid=${HOLDER[$1]:-}
-
-	if [ -n "$pid" ] && [ /proc/$pid/ns/net -ef "/run/netns/$1" ]; then
-		NS_TEXT=$(</proc/$pid/net/$2)
+	if holder_up "$1"; then
+		NS_TEXT=$(<"/proc/${HOLDER[$1]}/net/$2")
 	else
 		NS_TEXT=$(ip netns exec "$1" cat "/proc/net/$2")
 	fi
