@@ -12,13 +12,13 @@
 #
 # and then: SACK recoveries happened at both ends, no SACK block was
 # discarded as bogus (a mistranslated block would be), and tcphs dropped
-# nothing. TCPHS_BULK_MB defaults to 100; the debug kernel's run (KASAN
+# nothing. TCPHS_BULK_MB defaults to 32; the debug kernel's run (KASAN
 # under TCG) passes a smaller size to stay in time.
 
 . "$(dirname "$0")/lib.sh"
 
 XFER=$TOP/selftests/tcphs_xfer.py
-MB=${TCPHS_BULK_MB:-100}
+MB=${TCPHS_BULK_MB:-32}
 BYTES=$((MB * 1000000))
 WWW=/tmp/tcphs-www
 
