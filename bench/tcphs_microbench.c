@@ -39,6 +39,7 @@
 
 #include "parse.c"
 #include "fsm.c"
+#include "window.c"
 #include "cookie.c"
 #include "isn.c"
 #include "tuple.c"

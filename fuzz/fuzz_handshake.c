@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: the parser and the state machine, from the very source
- * files the module builds (module/parse.c, module/fsm.c).
+ * libFuzzer target: the parser, the state machine and its window tracking,
+ * from the very source files the module builds (module/parse.c,
+ * module/fsm.c, module/window.c).
  *
  * The input is a sequence of records: one control byte (bit 0: direction,
  * bit 1: the segment is dropped, as enforce mode would), a length byte, and
@@ -21,6 +22,7 @@
 
 #include "parse.c"
 #include "fsm.c"
+#include "window.c"
 #include "cookie.c"
 
 /* What fuzz_cookie() reads: the ends, ISN, period, MSS, wscale, flags. */
@@ -64,10 +66,30 @@ static void check_step(const struct tcphs_hs *before,
 	assert(st->next < TCPHS_NR_STATES);
 	assert(st->reason < TCPHS_NR_REASONS);
 	/* A wrong segment never moves the flow nor enters the record. */
-	if (st->reason != TCPHS_R_OK && st->reason != TCPHS_R_SYN_DATA) {
+	if (st->reason != TCPHS_R_OK) {
 		assert(!st->commit);
 		assert(st->next == before->state);
 	}
+}
+
+/*
+ * What the record takes of a synchronized flow fits its window: it acks
+ * nothing the other side did not send, and starts inside what it may send.
+ */
+static void check_window(const struct tcphs_hs *before,
+			 const struct tcphs_seg *seg, enum tcphs_dir dir,
+			 const struct tcphs_step *st)
+{
+	const struct tcphs_peer *snd = &before->peer[dir];
+	const struct tcphs_peer *rcv = &before->peer[!dir];
+
+	if (!st->commit || (seg->flags & (TCPHS_SYN | TCPHS_RST)) ||
+	    !(snd->seen & rcv->seen & TCPHS_SEEN_SYN))
+		return;
+	if (seg->flags & TCPHS_ACK)
+		assert(!tcphs_seq_after(seg->ack, rcv->end));
+	if (snd->seen & TCPHS_SEEN_BOUND)
+		assert(!tcphs_seq_after(seg->seq, snd->maxend));
 }
 
 static void check_record(const struct tcphs_hs *hs)
@@ -115,6 +137,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 				dir = TCPHS_DIR_ORIG;	/* as the hook does */
 			st = tcphs_fsm_step(&hs, &seg, dir);
 			check_step(&hs, &st);
+			check_window(&hs, &seg, dir, &st);
 			if (!dropped)
 				tcphs_fsm_commit(&hs, &seg, dir, &st);
 			check_record(&hs);

@@ -15,6 +15,7 @@
 #include <kunit/test.h>
 
 #include "fsm.c"
+#include "window.c"
 
 #define ISN_C	0xffffffffu	/* the initiator's: ISN_C + 1 == 0 */
 #define ISN_S	0x7fffffffu	/* the responder's */
@@ -32,23 +33,29 @@ static struct tcphs_hs hs_in(enum tcphs_state state, bool simultaneous)
 	if (state < TCPHS_SYN_SENT)
 		return hs;
 	c->isn = ISN_C;
+	c->end = ISN_C + 1;
+	c->maxwin = WIN;
 	c->seen = TCPHS_SEEN_SYN;
 	if (state == TCPHS_SYN_SENT)
 		return hs;
 	s->isn = ISN_S;
-	s->seen = TCPHS_SEEN_SYN;
+	s->end = ISN_S + 1;
+	s->maxwin = WIN;
+	/* What the initiator's SYN window lets the responder send. */
+	s->maxend = ISN_S + 1 + WIN;
+	s->seen = TCPHS_SEEN_SYN | TCPHS_SEEN_BOUND;
 	if (simultaneous) {
 		hs.flags = TCPHS_HS_SIMULTANEOUS;
 	} else {
 		s->seen |= TCPHS_SEEN_ACK;
 		s->ack = ISN_C + 1;
-		s->win = WIN;
+		c->maxend = ISN_C + 1 + WIN;
+		c->seen |= TCPHS_SEEN_BOUND;
 	}
 	if (state == TCPHS_SYN_RCVD)
 		return hs;
 	c->seen |= TCPHS_SEEN_ACK;
 	c->ack = ISN_S + 1;
-	c->win = WIN;
 	return hs;
 }
 
@@ -113,6 +120,8 @@ struct cell_case {
 #define SA_ACK		TCPHS_R_SYNACK_BAD_ACK
 #define OOW		TCPHS_R_RST_OUT_OF_WINDOW
 #define RS_ACK		TCPHS_R_RST_SYNSENT_BAD_ACK
+#define SEQ_OOW		TCPHS_R_SEQ_OUT_OF_WINDOW
+#define ACK_OOW		TCPHS_R_ACK_OUT_OF_WINDOW
 #define RETRANS		TCPHS_NOTE_RETRANS
 #define SIM		TCPHS_NOTE_SIMULTANEOUS
 
@@ -137,7 +146,8 @@ static const struct cell_case cell_cases[] = {
 	{ SS, SYNACK, O,	SS, NO_SYN, 0, false },
 	{ SS, SYNACK, R,	SR, OK, 0, true },
 	{ SS, ACK, O,		SS, ACK_BAD, 0, false },
-	{ SS, ACK, R,		SS, OK, 0, true },
+	/* Nothing to take: the responder has sent no SYN. */
+	{ SS, ACK, R,		SS, OK, 0, false },
 	{ SS, FIN, O,		SS, ACK_BAD, 0, false },
 	{ SS, FIN, R,		SS, ACK_BAD, 0, false },
 	{ SS, RST, O,		CL, OK, 0, true },
@@ -193,12 +203,12 @@ wrong_reason[TCPHS_NR_STATES][TCPHS_NR_EVENTS][TCPHS_NR_DIRS] = {
 	},
 	[SR] = {
 		[SYN] = { OK, SYN_EST }, [SYNACK] = { NO_SYN, SA_ACK },
-		[ACK] = { ACK_BAD, OK }, [FIN] = { ACK_BAD, OK },
-		[RST] = { OOW, RS_ACK }, [BAD] = { FLAGS, FLAGS },
+		[ACK] = { ACK_BAD, SEQ_OOW }, [FIN] = { ACK_BAD, SEQ_OOW },
+		[RST] = { OOW, OOW }, [BAD] = { FLAGS, FLAGS },
 	},
 	[ES] = {
 		[SYN] = { SYN_EST, SYN_EST }, [SYNACK] = { NO_SYN, SA_ACK },
-		[ACK] = { OK, OK }, [FIN] = { OK, OK },
+		[ACK] = { SEQ_OOW, SEQ_OOW }, [FIN] = { SEQ_OOW, SEQ_OOW },
 		[RST] = { OOW, OOW }, [BAD] = { FLAGS, FLAGS },
 	},
 };
@@ -399,10 +409,19 @@ static void fsm_rst_check_test(struct kunit *test)
 	expect_step(test, hs_in(SS, false), seg, O, SS,
 		    TCPHS_R_RST_OUT_OF_WINDOW, 0);
 
-	/* RFC 5961 3.2: inside RCV.NXT .. RCV.NXT + RCV.WND - 1 only. */
+	/*
+	 * RFC 5961 3.2: at RCV.NXT it ends the flow; elsewhere inside
+	 * RCV.NXT .. RCV.NXT + RCV.WND - 1 it passes for a challenge ACK and
+	 * the record stays; outside, it is wrong.
+	 */
 	seg = seg_for(RST, O);
-	seg.seq = ISN_C + 1 + WIN - 1;
 	expect_step(test, hs_in(ES, false), seg, O, CL, OK, 0);
+	seg.seq = ISN_C + 2;
+	expect_step(test, hs_in(ES, false), seg, O, ES, OK,
+		    TCPHS_NOTE_RST_IN_WINDOW);
+	seg.seq = ISN_C + 1 + WIN - 1;
+	expect_step(test, hs_in(ES, false), seg, O, ES, OK,
+		    TCPHS_NOTE_RST_IN_WINDOW);
 	seg.seq = ISN_C + 1 + WIN;
 	expect_step(test, hs_in(ES, false), seg, O, ES,
 		    TCPHS_R_RST_OUT_OF_WINDOW, 0);
@@ -416,7 +435,7 @@ static void fsm_rst_zero_window_test(struct kunit *test)
 	struct tcphs_hs hs = hs_in(ES, false);
 	struct tcphs_seg seg = seg_for(RST, R);
 
-	hs.peer[O].win = 0;	/* the initiator closed its window */
+	hs.peer[R].maxend = ISN_S + 1;	/* the initiator closed its window */
 	expect_step(test, hs, seg, R, CL, OK, 0);
 	seg.seq++;
 	expect_step(test, hs, seg, R, ES, TCPHS_R_RST_OUT_OF_WINDOW, 0);
@@ -443,12 +462,25 @@ static void fsm_port_reuse_test(struct kunit *test)
 	struct tcphs_hs hs = hs_in(ES, false);
 	struct tcphs_seg seg = seg_for(SYN, O);
 
+	seg.seq = ISN_C + 1000;		/* beyond all the old flow sent */
 	hs.peer[O].seen |= TCPHS_SEEN_FIN;
 	expect_step(test, hs, seg, O, ES, SYN_EST, 0);	/* one FIN only */
 	hs.peer[R].seen |= TCPHS_SEEN_FIN;
 	KUNIT_EXPECT_TRUE(test, tcphs_fsm_closing(&hs));
 	expect_step(test, hs, seg, O, SS, OK, TCPHS_NOTE_RESTART);
 	expect_step(test, hs, seg_for(SYN, R), R, ES, SYN_EST, 0);
+
+	/* RFC 6191: not beyond the old sequence numbers, nor a newer TSval. */
+	seg.seq = ISN_C;
+	expect_step(test, hs, seg, O, ES, SYN_EST, 0);
+	hs.peer[O].tsval = 5000;
+	hs.peer[O].seen |= TCPHS_SEEN_TS;
+	seg.opt.present = TCPHS_OPT_TS;
+	seg.opt.tsval = 5000;
+	expect_step(test, hs, seg, O, ES, SYN_EST, 0);
+	seg.opt.tsval = 5001;
+	expect_step(test, hs, seg, O, SS, OK, TCPHS_NOTE_RESTART);
+	KUNIT_EXPECT_FALSE(test, tcphs_fsm_reuses(&hs, &seg, R));
 }
 
 static void fsm_simultaneous_test(struct kunit *test)
@@ -477,18 +509,26 @@ static void fsm_syn_data_test(struct kunit *test)
 	struct tcphs_seg seg = seg_for(SYN, O);
 	struct tcphs_step st;
 
+	/* RFC 9293 3.10.7: any SYN may carry data; only counted. */
 	seg.payload_len = 5;
 	st = tcphs_fsm_step(&closed, &seg, O);
-	KUNIT_EXPECT_EQ(test, st.reason, TCPHS_R_SYN_DATA);
+	KUNIT_EXPECT_EQ(test, st.reason, OK);
+	KUNIT_EXPECT_EQ(test, st.note, TCPHS_NOTE_SYN_DATA);
 	KUNIT_EXPECT_EQ(test, st.next, SS);
-	KUNIT_EXPECT_TRUE(test, st.commit);	/* the peer takes the SYN */
+	KUNIT_EXPECT_TRUE(test, st.commit);
+	tcphs_fsm_commit(&closed, &seg, O, &st);
+	KUNIT_EXPECT_EQ(test, closed.peer[O].end, ISN_C + 1 + 5);
 
-	seg.opt.present = TCPHS_OPT_FASTOPEN;
-	expect_step(test, closed, seg, O, SS, OK, 0);
-
+	/* A server that took 2 of the 5 bytes (RFC 7413 4.2), with data. */
 	seg = seg_for(SYNACK, R);
+	seg.ack = ISN_C + 1 + 2;
 	seg.payload_len = 1;
-	expect_step(test, hs_in(SS, false), seg, R, SR, TCPHS_R_SYN_DATA, 0);
+	expect_step(test, closed, seg, R, SR, OK, TCPHS_NOTE_SYN_DATA);
+
+	seg = seg_for(SYN, O);
+	seg.payload_len = 5;
+	seg.opt.present = TCPHS_OPT_FASTOPEN;
+	expect_step(test, hs_in(CL, false), seg, O, SS, OK, 0);
 }
 
 /* RFC 7413 4.2: the SYN-ACK may acknowledge the data of a Fast Open SYN. */
@@ -542,14 +582,16 @@ static void fsm_commit_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hs.state, SR);
 	KUNIT_EXPECT_EQ(test, hs.peer[R].isn, ISN_S);
 	KUNIT_EXPECT_EQ(test, hs.peer[R].ack, ISN_C + 1);
-	KUNIT_EXPECT_EQ(test, hs.peer[R].win, 1000u);	/* SYN: unscaled */
+	KUNIT_EXPECT_EQ(test, hs.peer[R].maxwin, 1000u);	/* SYN: unscaled */
+	KUNIT_EXPECT_EQ(test, hs.peer[O].maxend, ISN_C + 1 + 1000);
 
 	seg = seg_for(ACK, O);
 	seg.window = 1000;
 	st = tcphs_fsm_step(&hs, &seg, O);
 	tcphs_fsm_commit(&hs, &seg, O, &st);
 	KUNIT_EXPECT_EQ(test, hs.state, ES);
-	KUNIT_EXPECT_EQ(test, hs.peer[O].win, 1000u << 7);
+	KUNIT_EXPECT_EQ(test, hs.peer[O].maxwin, 1000u << 7);
+	KUNIT_EXPECT_EQ(test, hs.peer[R].maxend, ISN_S + 1 + (1000u << 7));
 
 	/* An older ACK does not move the acknowledgment back. */
 	seg.ack = ISN_S - 10;
@@ -574,6 +616,7 @@ static void fsm_no_wscale_test(struct kunit *test)
 	/* Only the initiator asks for scaling: no side scales (RFC 7323). */
 	seg.opt.present = TCPHS_OPT_WSCALE;
 	seg.opt.wscale = 7;
+	seg.window = 100;
 	st = tcphs_fsm_step(&hs, &seg, O);
 	tcphs_fsm_commit(&hs, &seg, O, &st);
 	seg = seg_for(SYNACK, R);
@@ -583,7 +626,7 @@ static void fsm_no_wscale_test(struct kunit *test)
 	seg.window = 1000;
 	st = tcphs_fsm_step(&hs, &seg, O);
 	tcphs_fsm_commit(&hs, &seg, O, &st);
-	KUNIT_EXPECT_EQ(test, hs.peer[O].win, 1000u);
+	KUNIT_EXPECT_EQ(test, hs.peer[R].maxend, ISN_S + 1 + 1000);
 }
 
 static void fsm_names_test(struct kunit *test)

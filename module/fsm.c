@@ -8,11 +8,17 @@
  *   THIRD_ACK  RFC 9293 3.10.7.4: the ACK that ends SYN-RECEIVED must
  *              acknowledge the responder's ISN + 1
  *   RST        RFC 9293 3.10.7.3 in SYN-SENT (the RST must acknowledge the
- *              SYN), RFC 5961 section 3.2 elsewhere (its sequence number
- *              must fall in the receiver's window)
+ *              SYN), RFC 5961 section 3.2 elsewhere (at RCV.NXT it ends
+ *              the flow; elsewhere in the window it passes, for the
+ *              endpoint's challenge ACK, and moves nothing)
  *   SYN_EST    RFC 5961 section 4: a SYN on a synchronized flow is answered
  *              by a challenge ACK, never taken as a new handshake, unless
- *              both sides have already closed (port reuse)
+ *              both sides have closed and the SYN is one a host in
+ *              TIME-WAIT takes (RFC 6191)
+ *
+ * and then, for every other segment of a flow past SYN-SENT, the window
+ * of each direction (window.c): a segment outside what its receiver could
+ * accept moves nothing.
  *
  * In the table, S_CL is CLOSED (no entry: the hook only asks that row in the
  * ORIG direction, and the REPLY column mirrors it), S_SS SYN_SENT, S_SR
@@ -106,8 +112,10 @@ const char *const tcphs_reason_names[TCPHS_NR_REASONS] = {
 	[TCPHS_R_RST_OUT_OF_WINDOW]	= "rst_out_of_window",
 	[TCPHS_R_RST_SYNSENT_BAD_ACK]	= "rst_synsent_bad_ack",
 	[TCPHS_R_SYN_ON_ESTABLISHED]	= "syn_on_established",
-	[TCPHS_R_SYN_DATA]		= "syn_data",
+	[TCPHS_R_SEQ_OUT_OF_WINDOW]	= "seq_out_of_window",
+	[TCPHS_R_ACK_OUT_OF_WINDOW]	= "ack_out_of_window",
 	[TCPHS_R_MALFORMED]		= "malformed",
+	[TCPHS_R_BAD_CHECKSUM]		= "bad_checksum",
 };
 
 enum tcphs_event tcphs_fsm_event(u8 flags)
@@ -197,38 +205,85 @@ static u8 tcphs_check_third_ack(const struct tcphs_hs *hs,
 }
 
 /*
- * RFC 5961 section 3.2: a RST is acceptable when its sequence number lies in
- * the receiver's window, RCV.NXT <= SEG.SEQ < RCV.NXT + RCV.WND, where a
- * zero window admits RCV.NXT alone. The receiver's RCV.NXT and RCV.WND are
- * the last acknowledgment and window it sent. A receiver that has sent no
- * ACK yet is the initiator in SYN-SENT (RFC 9293 3.10.7.3: the RST must
- * acknowledge its SYN), or the responder before its SYN-ACK, whose RCV.NXT
- * is the initiator's ISN + 1.
+ * A RST. In SYN-SENT (RFC 9293 3.10.7.3) the responder's must acknowledge
+ * the SYN, and the initiator's, which aborts its own SYN, sits at ISN + 1.
+ * Once both sides have sent a SYN, RFC 5961 section 3.2 (window.c).
  */
 static u8 tcphs_check_rst(const struct tcphs_hs *hs,
-			  const struct tcphs_seg *seg, enum tcphs_dir dir)
+			  const struct tcphs_seg *seg, enum tcphs_dir dir,
+			  struct tcphs_step *st)
 {
+	const struct tcphs_peer *snd = &hs->peer[dir];
 	const struct tcphs_peer *rcv = &hs->peer[tcphs_other(dir)];
 
-	if (rcv->seen & TCPHS_SEEN_ACK)
-		return tcphs_seq_in_window(seg->seq, rcv->ack, rcv->win ?: 1) ?
+	if (!(snd->seen & rcv->seen & TCPHS_SEEN_SYN)) {
+		if (dir == TCPHS_DIR_REPLY)
+			return tcphs_acks_syn(hs, seg, dir) ?
+			       TCPHS_R_OK : TCPHS_R_RST_SYNSENT_BAD_ACK;
+		return seg->seq == snd->isn + 1 ?
 		       TCPHS_R_OK : TCPHS_R_RST_OUT_OF_WINDOW;
-	if (dir == TCPHS_DIR_REPLY)
-		return tcphs_acks_syn(hs, seg, dir) ?
-		       TCPHS_R_OK : TCPHS_R_RST_SYNSENT_BAD_ACK;
-	return seg->seq == hs->peer[TCPHS_DIR_ORIG].isn + 1 ?
-	       TCPHS_R_OK : TCPHS_R_RST_OUT_OF_WINDOW;
+	}
+	switch (tcphs_window_rst(snd, rcv, seg)) {
+	case TCPHS_RST_EXACT:
+		return TCPHS_R_OK;
+	case TCPHS_RST_IN_WINDOW:
+		st->note |= TCPHS_NOTE_RST_IN_WINDOW;
+		st->next = hs->state;
+		st->commit = false;
+		return TCPHS_R_OK;
+	default:
+		return TCPHS_R_RST_OUT_OF_WINDOW;
+	}
 }
 
 static u8 tcphs_check_syn_est(const struct tcphs_hs *hs,
-			      enum tcphs_dir dir, struct tcphs_step *st)
+			      const struct tcphs_seg *seg, enum tcphs_dir dir,
+			      struct tcphs_step *st)
 {
-	if (dir == TCPHS_DIR_ORIG && tcphs_fsm_closing(hs)) {
+	if (tcphs_fsm_reuses(hs, seg, dir)) {
 		st->note |= TCPHS_NOTE_RESTART;
 		st->next = TCPHS_SYN_SENT;
 		return TCPHS_R_OK;
 	}
 	return TCPHS_R_SYN_ON_ESTABLISHED;
+}
+
+/* The window shift of @dir's segments: both SYNs asked for scaling. */
+static u8 tcphs_shift(const struct tcphs_hs *hs, const struct tcphs_seg *seg,
+		      enum tcphs_dir dir)
+{
+	const struct tcphs_peer *p = &hs->peer[dir];
+	const struct tcphs_peer *o = &hs->peer[tcphs_other(dir)];
+
+	/* RFC 7323 2.2: never scale the window of a SYN. */
+	if ((seg->flags & TCPHS_SYN) ||
+	    !(p->seen & o->seen & TCPHS_SEEN_WSCALE))
+		return 0;
+	return p->wscale;
+}
+
+/*
+ * An ACK or FIN the table allows: does it fit the window? A side that has
+ * sent no SYN has no numbers the record could take.
+ */
+static u8 tcphs_check_window(const struct tcphs_hs *hs,
+			     const struct tcphs_seg *seg, enum tcphs_dir dir,
+			     struct tcphs_step *st)
+{
+	const struct tcphs_peer *snd = &hs->peer[dir];
+
+	if (!(snd->seen & TCPHS_SEEN_SYN)) {
+		st->commit = false;
+		return TCPHS_R_OK;
+	}
+	switch (tcphs_window_fit(snd, &hs->peer[tcphs_other(dir)], seg)) {
+	case TCPHS_FIT_OK:
+		return TCPHS_R_OK;
+	case TCPHS_FIT_SEQ:
+		return TCPHS_R_SEQ_OUT_OF_WINDOW;
+	default:
+		return TCPHS_R_ACK_OUT_OF_WINDOW;
+	}
 }
 
 static u8 tcphs_check(enum tcphs_check check, const struct tcphs_hs *hs,
@@ -261,9 +316,9 @@ static u8 tcphs_check(enum tcphs_check check, const struct tcphs_hs *hs,
 	case CK_THIRD_ACK:
 		return tcphs_check_third_ack(hs, seg, dir, st);
 	case CK_RST:
-		return tcphs_check_rst(hs, seg, dir);
+		return tcphs_check_rst(hs, seg, dir, st);
 	case CK_SYN_EST:
-		return tcphs_check_syn_est(hs, dir, st);
+		return tcphs_check_syn_est(hs, seg, dir, st);
 	}
 	return TCPHS_R_BAD_FLAGS;
 }
@@ -289,47 +344,18 @@ struct tcphs_step tcphs_fsm_step(const struct tcphs_hs *hs,
 	cell = &tcphs_fsm[state][ev][dir];
 	st.next = cell->next;
 	st.reason = tcphs_check(cell->check, hs, seg, dir, &st);
+	if (st.reason == TCPHS_R_OK && (ev == TCPHS_EV_ACK || ev == TCPHS_EV_FIN))
+		st.reason = tcphs_check_window(hs, seg, dir, &st);
 	if (st.reason != TCPHS_R_OK) {
 		st.next = state;
 		st.commit = false;
 		return st;
 	}
-	/* Only the third segment carries data, unless Fast Open is in use. */
+	/* RFC 9293 3.10.7 queues data on any SYN: worth a count, no more. */
 	if ((ev == TCPHS_EV_SYN || ev == TCPHS_EV_SYNACK) && seg->payload_len &&
 	    !(seg->opt.present & TCPHS_OPT_FASTOPEN))
-		st.reason = TCPHS_R_SYN_DATA;
+		st.note |= TCPHS_NOTE_SYN_DATA;
 	return st;
-}
-
-static void tcphs_peer_take(struct tcphs_hs *hs, const struct tcphs_seg *seg,
-			    enum tcphs_dir dir)
-{
-	struct tcphs_peer *p = &hs->peer[dir];
-	const struct tcphs_peer *o = &hs->peer[tcphs_other(dir)];
-	unsigned int shift = 0;
-
-	if (seg->flags & TCPHS_SYN) {
-		p->isn = seg->seq;
-		p->syn_data = seg->payload_len < U16_MAX ?
-			      seg->payload_len : U16_MAX;
-		p->seen |= TCPHS_SEEN_SYN;
-		if (seg->opt.present & TCPHS_OPT_WSCALE) {
-			p->wscale = seg->opt.wscale;
-			p->seen |= TCPHS_SEEN_WSCALE;
-		}
-	} else if ((p->seen & TCPHS_SEEN_WSCALE) &&
-		   (o->seen & TCPHS_SEEN_WSCALE)) {
-		/* RFC 7323 2.2: never scale the window of a SYN. */
-		shift = p->wscale;
-	}
-	if (seg->flags & TCPHS_ACK) {
-		p->ack = (p->seen & TCPHS_SEEN_ACK) ?
-			 tcphs_seq_max(p->ack, seg->ack) : seg->ack;
-		p->win = (u32)seg->window << shift;
-		p->seen |= TCPHS_SEEN_ACK;
-	}
-	if (seg->flags & TCPHS_FIN)
-		p->seen |= TCPHS_SEEN_FIN;
 }
 
 /**
@@ -348,7 +374,8 @@ void tcphs_fsm_commit(struct tcphs_hs *hs, const struct tcphs_seg *seg,
 		memset(hs, 0, sizeof(*hs));
 	if (st->note & TCPHS_NOTE_SIMULTANEOUS)
 		hs->flags |= TCPHS_HS_SIMULTANEOUS;
-	tcphs_peer_take(hs, seg, dir);
+	tcphs_window_take(&hs->peer[dir], &hs->peer[tcphs_other(dir)], seg,
+			  tcphs_shift(hs, seg, dir));
 	hs->state = st->next;
 }
 
@@ -357,4 +384,17 @@ bool tcphs_fsm_closing(const struct tcphs_hs *hs)
 {
 	return hs->peer[TCPHS_DIR_ORIG].seen & hs->peer[TCPHS_DIR_REPLY].seen &
 	       TCPHS_SEEN_FIN;
+}
+
+/*
+ * A SYN from the initiator on a flow whose both sides have closed: a new
+ * connection on the old tuple, if a host in TIME-WAIT would take it.
+ */
+bool tcphs_fsm_reuses(const struct tcphs_hs *hs, const struct tcphs_seg *seg,
+		      enum tcphs_dir dir)
+{
+	return dir == TCPHS_DIR_ORIG &&
+	       tcphs_fsm_event(seg->flags) == TCPHS_EV_SYN &&
+	       tcphs_fsm_closing(hs) &&
+	       tcphs_window_reuses(&hs->peer[dir], seg);
 }

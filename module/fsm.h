@@ -10,6 +10,7 @@
 
 #include "compat.h"
 #include "parse.h"
+#include "window.h"
 
 /*
  * The RFC 9293 states, as a middlebox sees a handshake go by:
@@ -60,7 +61,8 @@ static inline enum tcphs_dir tcphs_other(enum tcphs_dir dir)
  * What a correct peer never sends. Each has a counter; in enforce mode a
  * segment with a reason other than TCPHS_R_OK is dropped, unless the reason
  * is one the endpoint must see (TCPHS_R_SYN_ON_ESTABLISHED: RFC 5961 section
- * 4 makes the endpoint answer with a challenge ACK).
+ * 4 makes the endpoint answer with a challenge ACK). In every mode, a
+ * segment with a reason moves nothing in its flow's record.
  */
 enum tcphs_reason {
 	TCPHS_R_OK,
@@ -71,25 +73,12 @@ enum tcphs_reason {
 	TCPHS_R_RST_OUT_OF_WINDOW,	/* RFC 5961 section 3.2 */
 	TCPHS_R_RST_SYNSENT_BAD_ACK,	/* RFC 9293 3.10.7.3 */
 	TCPHS_R_SYN_ON_ESTABLISHED,	/* RFC 5961 section 4 */
-	TCPHS_R_SYN_DATA,		/* payload on SYN without Fast Open */
+	TCPHS_R_SEQ_OUT_OF_WINDOW,	/* RFC 9293 3.10.7.4 (window.h) */
+	TCPHS_R_ACK_OUT_OF_WINDOW,	/* RFC 5961 section 5.2 */
 	TCPHS_R_MALFORMED,		/* the parser refused the header */
+	TCPHS_R_BAD_CHECKSUM,		/* RFC 9293 3.1: the endpoint drops it */
 	TCPHS_NR_REASONS
 };
-
-/* Per direction: what that endpoint chose and last said. */
-struct tcphs_peer {
-	u32 isn;	/* its initial sequence number */
-	u32 ack;	/* its last acknowledgment: its RCV.NXT */
-	u32 win;	/* its last window, scaled: its RCV.WND */
-	u8 wscale;	/* the shift it asked for in its SYN */
-	u8 seen;	/* TCPHS_SEEN_* */
-	u16 syn_data;	/* payload its SYN carried (Fast Open) */
-};
-
-#define TCPHS_SEEN_SYN		0x01	/* isn is valid */
-#define TCPHS_SEEN_ACK		0x02	/* ack and win are valid */
-#define TCPHS_SEEN_FIN		0x04
-#define TCPHS_SEEN_WSCALE	0x08	/* its SYN carried window scale */
 
 /* tcphs_hs.flags */
 #define TCPHS_HS_SIMULTANEOUS	0x01	/* both sides sent a bare SYN */
@@ -104,6 +93,8 @@ struct tcphs_hs {
 #define TCPHS_NOTE_RETRANS	0x01	/* a SYN or SYN-ACK seen before */
 #define TCPHS_NOTE_RESTART	0x02	/* a new SYN replaced the handshake */
 #define TCPHS_NOTE_SIMULTANEOUS	0x04	/* SYN crossed SYN */
+#define TCPHS_NOTE_SYN_DATA	0x08	/* data on a SYN, no Fast Open option */
+#define TCPHS_NOTE_RST_IN_WINDOW 0x10	/* for the endpoint to challenge */
 
 struct tcphs_step {
 	u8 next;	/* enum tcphs_state if the segment passes */
@@ -119,6 +110,8 @@ struct tcphs_step tcphs_fsm_step(const struct tcphs_hs *hs,
 void tcphs_fsm_commit(struct tcphs_hs *hs, const struct tcphs_seg *seg,
 		      enum tcphs_dir dir, const struct tcphs_step *step);
 bool tcphs_fsm_closing(const struct tcphs_hs *hs);
+bool tcphs_fsm_reuses(const struct tcphs_hs *hs, const struct tcphs_seg *seg,
+		      enum tcphs_dir dir);
 
 extern const char *const tcphs_state_names[TCPHS_NR_STATES];
 extern const char *const tcphs_reason_names[TCPHS_NR_REASONS];

@@ -56,6 +56,10 @@ static void tcphs_count_step(struct tcphs_net *tn, const struct tcphs_seg *seg,
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_RESTARTS);
 	if (st->note & TCPHS_NOTE_SIMULTANEOUS)
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_SIMULTANEOUS);
+	if (st->note & TCPHS_NOTE_SYN_DATA)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_SYN_DATA);
+	if (st->note & TCPHS_NOTE_RST_IN_WINDOW)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_RST_IN_WINDOW);
 	if (!st->commit)
 		return;
 	if (st->next == TCPHS_ESTABLISHED && old_state != TCPHS_ESTABLISHED)
@@ -96,27 +100,14 @@ static u8 tcphs_track_new(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 
 	if (linked) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_NEW);
+		if (st.note & TCPHS_NOTE_SYN_DATA)
+			tcphs_stat_inc(tn->stats, TCPHS_STAT_SYN_DATA);
 		return st.reason;
 	}
 	tcphs_flow_free(flow);
 	if (!twin)
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_TABLE_FULL);
 	return st.reason;
-}
-
-/*
- * RFC 5961 3.2: a RST in the window but not at RCV.NXT earns a challenge
- * ACK, and the connection lives on. A proxied flow's record is the only
- * copy of its translation: it stays for such a RST, which passes on for the
- * endpoint to challenge (a blind attacker may hit the window, not RCV.NXT).
- */
-static bool tcphs_rst_spares(const struct tcphs_flow *flow,
-			     const struct tcphs_seg *seg, enum tcphs_dir dir)
-{
-	const struct tcphs_peer *rcv = &flow->hs.peer[tcphs_other(dir)];
-
-	return tcphs_proxy_owns(flow) && (seg->flags & TCPHS_RST) &&
-	       (rcv->seen & TCPHS_SEEN_ACK) && seg->seq != rcv->ack;
 }
 
 static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
@@ -143,9 +134,8 @@ static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	old_state = flow->hs.state;
 	st = tcphs_fsm_step(&flow->hs, seg, dir);
 	pass = tcphs_passes(tn, st.reason);
-	if (pass) {
-		if (tcphs_rst_spares(flow, seg, dir))
-			st.commit = false;
+	/* Only what the record takes keeps the flow from its idle timeout. */
+	if (pass && st.commit) {
 		tcphs_fsm_commit(&flow->hs, seg, dir, &st);
 		WRITE_ONCE(flow->last, (u32)jiffies);
 		if (flow->hs.state == TCPHS_CLOSED)
@@ -204,6 +194,21 @@ static enum tcphs_px_outcome tcphs_proxy_step(struct tcphs_net *tn,
 	return tcphs_proxy_segment(tn, &p, answer, verdict);
 }
 
+/*
+ * RFC 9293 3.1: a segment whose checksum fails is discarded by its
+ * receiver, so it must move nothing here either (as conntrack's
+ * tcp_error()). What arrives with the checksum already checked by the
+ * device (CHECKSUM_UNNECESSARY) or summed (CHECKSUM_COMPLETE) costs no pass
+ * over the data; this host's own segments (LOCAL_OUT) are not checked.
+ */
+static bool tcphs_checksum_bad(struct sk_buff *skb, unsigned int thoff,
+			       const struct nf_hook_state *state)
+{
+	return state->hook == NF_INET_PRE_ROUTING &&
+	       nf_checksum(skb, state->hook, skb_network_offset(skb) + thoff,
+			   IPPROTO_TCP, state->pf);
+}
+
 /* Everything after the network header: shared by both families. */
 static unsigned int tcphs_segment(struct sk_buff *skb, unsigned int thoff,
 				  struct tcphs_tuple *tu,
@@ -227,6 +232,9 @@ static unsigned int tcphs_segment(struct sk_buff *skb, unsigned int thoff,
 	if (!th || tcphs_parse_tcp(th, avail, seg_len, &seg) != TCPHS_PARSE_OK) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_SEGMENTS);
 		reason = TCPHS_R_MALFORMED;
+	} else if (tcphs_checksum_bad(skb, thoff, state)) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_SEGMENTS);
+		reason = TCPHS_R_BAD_CHECKSUM;
 	} else {
 		tcphs_count_flags(tn, seg.flags);
 		tu->sport = htons(seg.sport);

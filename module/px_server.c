@@ -228,19 +228,6 @@ static void tcphs_px_connecting_phase(struct tcphs_net *tn,
 	}
 }
 
-/*
- * A client's new SYN once both sides have sent their FIN: a new connection
- * on the old tuple (as the state machine restarts a flow), which has to
- * prove itself like any other and must not inherit the old translation.
- */
-static bool tcphs_px_reopens(const struct tcphs_flow *flow,
-			     const struct tcphs_seg *seg, enum tcphs_dir dir)
-{
-	return dir == TCPHS_DIR_ORIG &&
-	       tcphs_fsm_event(seg->flags) == TCPHS_EV_SYN &&
-	       tcphs_fsm_closing(&flow->hs);
-}
-
 /* Under the bucket lock: what becomes of a known flow's segment. */
 static void tcphs_px_step(struct tcphs_net *tn, struct tcphs_proxy *px,
 			  struct tcphs_pkt *p, enum tcphs_dir dir,
@@ -256,7 +243,12 @@ static void tcphs_px_step(struct tcphs_net *tn, struct tcphs_proxy *px,
 	default:
 		break;
 	}
-	if (tcphs_px_reopens(&px->flow, p->seg, dir)) {
+	/*
+	 * A client's new SYN on the closed connection's tuple, as the state
+	 * machine restarts a flow (RFC 6191): it has to prove itself like
+	 * any other and must not inherit the old translation.
+	 */
+	if (tcphs_fsm_reuses(&px->flow.hs, p->seg, dir)) {
 		tcphs_table_unlink(&tn->table, &px->flow);
 		r->stat = TCPHS_STAT_RESTARTS;
 		r->fate = TCPHS_PX_FATE_REOPEN;

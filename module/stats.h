@@ -28,6 +28,8 @@ enum tcphs_stat {
 	TCPHS_STAT_SYNACK_RETRANS,
 	TCPHS_STAT_RESTARTS,		/* a new SYN replaced a handshake */
 	TCPHS_STAT_SIMULTANEOUS,	/* simultaneous opens */
+	TCPHS_STAT_SYN_DATA,		/* SYNs with data, no Fast Open option */
+	TCPHS_STAT_RST_IN_WINDOW,	/* passed for a challenge ACK, kept */
 	TCPHS_STAT_DROPPED,		/* segments dropped (enforce mode) */
 	TCPHS_STAT_PROXY_SYNACK,	/* SYN-ACKs of a kept half-open flow */
 	TCPHS_STAT_PROXY_COOKIE,	/* SYN-ACKs that kept only a cookie */

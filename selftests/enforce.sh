@@ -5,9 +5,11 @@
 # server namespaces, is dropped by the router in enforce mode (it never
 # reaches the peer, the reason's counter and dropped go up) and passed in
 # track mode (the reason is counted, the segment arrives). Correct
-# handshakes (retransmitted SYN and SYN-ACK, simultaneous open, data on the
-# third ACK, an in-window RST, real connections with and without TCP Fast
-# Open) pass in enforce mode with no drop.
+# handshakes (retransmitted SYN and SYN-ACK, simultaneous open, with data
+# on its SYNs too, data on the third ACK, data on a SYN or a SYN-ACK, a
+# SYN-ACK that takes part of the SYN's data, RSTs at and in the window,
+# real connections with and without TCP Fast Open, with and without its
+# cookie) pass in enforce mode with no drop.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -24,7 +26,7 @@ topo_up
 # their own stacks never answer; tcphs's hook runs before this chain. The
 # crafted flows run from client port 40000 to server port BASE + i.
 # Each run takes the 100 ports from its base; its scenarios use the first
-# 13 (tcphs_craft.py's SCENARIOS): rules for 20 of each hundred.
+# 19 (tcphs_craft.py's SCENARIOS): rules for 20 of each hundred.
 rules() {	# sport|dport
 	local base i
 
@@ -107,7 +109,8 @@ reason_sum() {
 	local r total=0
 
 	for r in bad_flags synack_no_syn synack_bad_ack ack_bad \
-		 rst_out_of_window rst_synsent_bad_ack syn_data malformed; do
+		 rst_out_of_window rst_synsent_bad_ack seq_out_of_window \
+		 ack_out_of_window malformed; do
 		total=$((total + $(tcphs_stat "$NS_R" "$r")))
 	done
 	echo "$total"
@@ -119,27 +122,31 @@ coproc CRAFT { $PY -S "$TOP/selftests/tcphs_craft.py" "$NS_C" "$NS_S"; }
 
 run enforce ipv4 $BASE
 run enforce ipv6 $((BASE + 100))
-check_eq "enforce: router dropped one segment per bad scenario" 16 \
+check_eq "enforce: router dropped one segment per bad scenario" 18 \
 	"$(tcphs_stat "$NS_R" dropped)"
-check_eq "enforce: each drop has its reason" 16 "$(reason_sum)"
+check_eq "enforce: each drop has its reason" 18 "$(reason_sum)"
 for r in bad_flags synack_no_syn synack_bad_ack ack_bad rst_out_of_window \
-	 rst_synsent_bad_ack syn_data malformed syn_on_established; do
+	 rst_synsent_bad_ack seq_out_of_window ack_out_of_window malformed \
+	 syn_on_established rst_in_window; do
 	check_eq "enforce: $r counted once per family" 2 \
 		"$(tcphs_stat "$NS_R" "$r")"
 done
+# Five SYNs with data in each family's correct handshakes: counted only.
+check_eq "enforce: syn_data counted, nothing dropped for it" 10 \
+	"$(tcphs_stat "$NS_R" syn_data)"
 
 run track ipv4 $((BASE + 200))
 run track ipv6 $((BASE + 300))
-check_eq "track: the router dropped nothing more" 16 \
+check_eq "track: the router dropped nothing more" 18 \
 	"$(tcphs_stat "$NS_R" dropped)"
-check_eq "track: would-drop reasons counted again" 32 "$(reason_sum)"
+check_eq "track: would-drop reasons counted again" 36 "$(reason_sum)"
 
 # Real handshakes through an enforcing router: zero drops.
 r sysctl -qw net.tcphs.mode=enforce
 server_start 8000
 check "enforce: 20 IPv4 connections" c "$TCPHS_CONN" connect $S4 8000 20
 check "enforce: 20 IPv6 connections" c "$TCPHS_CONN" connect $S6 8000 20
-check_eq "enforce: real traffic dropped nothing" 16 \
+check_eq "enforce: real traffic dropped nothing" 18 \
 	"$(tcphs_stat "$NS_R" dropped)"
 
 # TCP Fast Open: data rides on the SYN with the option, and the SYN-ACK
@@ -160,7 +167,25 @@ check "enforce: 5 IPv4 Fast Open connections" \
 check "enforce: 5 IPv6 Fast Open connections" \
 	c "$TCPHS_CONN" fastopen $S6 8000 5
 check_eq "the server took data on 8 SYNs" $((tfo_before + 8)) "$(tfo_passive)"
-check_eq "enforce: Fast Open dropped nothing" 16 \
+check_eq "enforce: Fast Open dropped nothing" 18 \
+	"$(tcphs_stat "$NS_R" dropped)"
+
+# Fast Open without a cookie (Linux: 0x4 at the client, 0x200 at the
+# server): the data rides on a SYN with no Fast Open option at all, which
+# RFC 9293 3.10.7 allows of any SYN. Counted as syn_data, never dropped.
+c sysctl -qw net.ipv4.tcp_fastopen=5
+s sysctl -qw net.ipv4.tcp_fastopen=514
+tfo_before=$(tfo_passive)
+syn_data_before=$(tcphs_stat "$NS_R" syn_data)
+check "enforce: 5 IPv4 Fast Open connections without a cookie" \
+	c "$TCPHS_CONN" fastopen $S4 8000 5
+check "enforce: 5 IPv6 Fast Open connections without a cookie" \
+	c "$TCPHS_CONN" fastopen $S6 8000 5
+check_eq "the server took data on 10 SYNs without a cookie" \
+	$((tfo_before + 10)) "$(tfo_passive)"
+check_eq "enforce: the 10 cookieless SYNs counted as syn_data" \
+	$((syn_data_before + 10)) "$(tcphs_stat "$NS_R" syn_data)"
+check_eq "enforce: cookieless Fast Open dropped nothing" 18 \
 	"$(tcphs_stat "$NS_R" dropped)"
 exec {CRAFT[1]}>&-
 wait "$CRAFT_PID"

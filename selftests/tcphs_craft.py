@@ -115,8 +115,16 @@ def syn_on_established(f):
     f.to_server("S", ISN_C + 5000)
 
 
-def syn_data(f):
-    f.to_server("S", ISN_C, payload=b"early")
+# A blind sender's numbers: outside the window (RFC 9293 3.10.7.4) and an
+# acknowledgment of what was never sent (RFC 5961 5.2).
+def seq_out_of_window(f):
+    f.handshake()
+    f.to_server("A", ISN_C + 1 + 1000000, ISN_S + 1)
+
+
+def ack_out_of_window(f):
+    f.handshake()
+    f.to_server("A", ISN_C + 1, ISN_S + 1 + 1000000)
 
 
 def malformed(f):
@@ -150,11 +158,43 @@ def good_rst_in_window(f):
     f.to_server("R", ISN_C + 1)
 
 
+# RFC 5961 3.2: in the window, not at RCV.NXT: the server challenges it.
+def good_rst_challenged(f):
+    f.handshake()
+    f.to_server("R", ISN_C + 1 + 100)
+
+
+# RFC 9293 3.10.7: any SYN may carry data, with or without Fast Open.
+def good_syn_data(f):
+    f.to_server("S", ISN_C, payload=b"early")
+
+
+def good_synack_data(f):
+    f.to_server("S", ISN_C)
+    f.to_client("SA", ISN_S, ISN_C + 1, payload=b"hello")
+
+
+# RFC 7413 4.2: the server took 2 of the 5 bytes; the client sends the rest.
+def good_partial_synack(f):
+    f.to_server("S", ISN_C, payload=b"early")
+    f.to_client("SA", ISN_S, ISN_C + 1 + 2)
+    f.to_server("PA", ISN_C + 1 + 2, ISN_S + 1, payload=b"rly")
+
+
+def good_simultaneous_data(f):
+    f.to_server("S", ISN_C, payload=b"ab")
+    f.to_client("S", ISN_S, payload=b"cd")
+    f.to_server("SA", ISN_C, ISN_S + 1 + 2)
+    f.to_client("SA", ISN_S, ISN_C + 1 + 2)
+
+
 SCENARIOS = [bad_flags, synack_no_syn, synack_bad_ack, ack_bad,
              rst_out_of_window, rst_synsent_bad_ack, syn_on_established,
-             syn_data, malformed, good_retransmissions,
-             good_simultaneous_open, good_data_on_third_ack,
-             good_rst_in_window]
+             seq_out_of_window, ack_out_of_window, malformed,
+             good_retransmissions, good_simultaneous_open,
+             good_data_on_third_ack, good_rst_in_window, good_rst_challenged,
+             good_syn_data, good_synack_data, good_partial_synack,
+             good_simultaneous_data]
 
 
 class Peers:
