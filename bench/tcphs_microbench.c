@@ -74,7 +74,7 @@ struct trace_seg {
 static struct flow *buckets[BUCKETS];
 static struct flow pool[FLOWS];
 static struct trace_seg trace[FLOWS * SEGS_PER_FLOW];
-static siphash_key_t table_key = { { 0x0706050403020100ULL,
+static hsiphash_key_t table_key = { { 0x0706050403020100ULL,
 				     0x0f0e0d0c0b0a0908ULL } };
 
 /* Use a result so that the compiler cannot drop the work behind it. */
@@ -137,7 +137,8 @@ static void put32(u8 *p, u32 v)
 }
 
 /* Linux's options: a SYN's 20 bytes, or NOP NOP TS [NOP NOP SACK]. */
-static unsigned int put_opts(u8 *p, bool syn, bool sack, u32 tsval)
+static unsigned int put_opts(u8 *p, bool syn, bool sack, u32 tsval,
+			     u32 sack_at)
 {
 	static const u8 syn_opts[20] = {
 		2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -161,8 +162,8 @@ static unsigned int put_opts(u8 *p, bool syn, bool sack, u32 tsval)
 		p[13] = 1;
 		p[14] = 5;
 		p[15] = 10;
-		put32(p + 16, 1000);
-		put32(p + 20, 2000);
+		put32(p + 16, sack_at);
+		put32(p + 20, sack_at + 1000);
 		len += 12;
 	}
 	return len;
@@ -216,8 +217,9 @@ static void make_seg(struct trace_seg *t, unsigned int f, unsigned int i)
 		     s->from_client ? snext : cnext);
 	h[13] = s->flags;
 	put16(h + 14, 502);
+	/* The SACK block: a D-SACK of the response's first 1000 bytes. */
 	t->hdr_len = 20 + put_opts(h + 20, s->flags & TCPHS_SYN,
-				   !(f & 3) && i == 8, 1000 + i);
+				   !(f & 3) && i == 8, 1000 + i, sisn + 1);
 	h[12] = t->hdr_len / 4 << 4;
 	t->seg_len = t->hdr_len + s->payload;
 }

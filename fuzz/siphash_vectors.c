@@ -2,15 +2,18 @@
 /*
  * The userspace stand-ins of module/compat.h, which the fuzzer and the
  * micro-benchmark build the pure core with, checked against known answers:
- * siphash() against the published SipHash-2-4 64-bit vectors, and the
- * big-endian loads against hand-made bytes. One "ok N" or "not ok N" line
+ * siphash() against the published SipHash-2-4 64-bit vectors, hsiphash()
+ * against the 64-bit kernel's SipHash-1-3 ones, and the big-endian loads
+ * against hand-made bytes. One "ok N" or "not ok N" line
  * per check, then a summary; the exit status is 1 if any check failed.
  *
  *   make -C fuzz vectors
  *
  * The vectors are those of the SipHash reference code, as the Linux kernel's
  * lib/siphash_kunit.c (linux-source-6.12, test_vectors_siphash[]) holds
- * them: key 00 01 .. 0f, message 00 01 .. len - 1, for len 0 .. 63.
+ * them: key 00 01 .. 0f, message 00 01 .. len - 1, for len 0 .. 63; and
+ * the hsiphash vectors of the same file for BITS_PER_LONG == 64
+ * (test_vectors_hsiphash[]), same key and messages.
  */
 #include <stdio.h>
 
@@ -43,6 +46,26 @@ static const u64 test_vectors[64] = {
 	0xea1ad565322a1a0bULL, 0x60e61c23a3795013ULL, 0x6606d7e446282b93ULL,
 	0x6ca4ecb15c5f91e1ULL, 0x9f626da15c9625f3ULL, 0xe51b38608ef25f57ULL,
 	0x958a324ceb064572ULL
+};
+
+static const hsiphash_key_t test_key_h = {
+	{ 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL }
+};
+
+static const u32 test_vectors_h[64] = {
+	0x050fc4dcU, 0x7d57ca93U, 0x4dc7d44dU, 0xe7ddf7fbU, 0x88d38328U,
+	0x49533b67U, 0xc59f22a7U, 0x9bb11140U, 0x8d299a8eU, 0x6c063de4U,
+	0x92ff097fU, 0xf94dc352U, 0x57b4d9a2U, 0x1229ffa7U, 0xc0f95d34U,
+	0x2a519956U, 0x7d908b66U, 0x63dbd80cU, 0xb473e63eU, 0x8d297d1cU,
+	0xa6cce040U, 0x2b45f844U, 0xa320872eU, 0xdae6c123U, 0x67349c8cU,
+	0x705b0979U, 0xca9913a5U, 0x4ade3b35U, 0xef6cd00dU, 0x4ab1e1f4U,
+	0x43c5e663U, 0x8c21d1bcU, 0x16a7b60dU, 0x7a8ff9bfU, 0x1f2a753eU,
+	0xbf186b91U, 0xada26206U, 0xa3c33057U, 0xae3a36a1U, 0x7b108392U,
+	0x99e41531U, 0x3f1ad944U, 0xc8138825U, 0xc28949a6U, 0xfaf8876bU,
+	0x9f042196U, 0x68b1d623U, 0x8b5114fdU, 0xdf074c46U, 0x12cc86b3U,
+	0x0a52098fU, 0x9d292f9aU, 0xa2f41f12U, 0x43a71ed0U, 0x73f0bce6U,
+	0x70a7e980U, 0x243c6d75U, 0xfdb71513U, 0xa67d8a08U, 0xb7e8f148U,
+	0xf7a644eeU, 0x0f1837f2U, 0x4b6694e0U, 0xb7bbb3a8U
 };
 
 static unsigned int nr_checks, nr_failed;
@@ -85,6 +108,12 @@ static void check_siphash(void)
 		got = siphash(in_odd.b + 1, i, &test_key);
 		snprintf(what, sizeof(what), "siphash len %u unaligned", i);
 		check(got == test_vectors[i], what, got, test_vectors[i]);
+		got = hsiphash(in.b, i, &test_key_h);
+		snprintf(what, sizeof(what), "hsiphash len %u", i);
+		check(got == test_vectors_h[i], what, got, test_vectors_h[i]);
+		got = hsiphash(in_odd.b + 1, i, &test_key_h);
+		snprintf(what, sizeof(what), "hsiphash len %u unaligned", i);
+		check(got == test_vectors_h[i], what, got, test_vectors_h[i]);
 	}
 }
 

@@ -530,7 +530,7 @@ static void table_family_test(struct kunit *test)
  */
 static void table_hash_test(struct kunit *test)
 {
-	static const siphash_key_t key = { { 0x0706050403020100ULL,
+	static const hsiphash_key_t key = { { 0x0706050403020100ULL,
 					     0x0f0e0d0c0b0a0908ULL } };
 	struct tcphs_table *t1 = tt_table_new(test, TT_SPREAD_BUCKETS);
 	struct tcphs_table *t2 = tt_table_new(test, TT_SPREAD_BUCKETS);
@@ -574,7 +574,7 @@ static void table_hash_test(struct kunit *test)
  */
 static void table_hash_bytes_test(struct kunit *test)
 {
-	static const siphash_key_t key = { { 0x1111111111111111ULL,
+	static const hsiphash_key_t key = { { 0x1111111111111111ULL,
 					     0x2222222222222222ULL } };
 	struct tcphs_tuple tu[2], v;
 	unsigned int f, i;

@@ -108,18 +108,23 @@ static void window_ack_bounds_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tcphs_window_fit(&snd, &rcv, &seg), TCPHS_FIT_OK);
 }
 
-/* A side that has sent no SYN, or no ACK yet, has no bounds to apply. */
+/* A bound whose ends are not known yet is not applied; the others are. */
 static void window_unknown_test(struct kunit *test)
 {
 	struct tcphs_peer snd, rcv;
-	struct tcphs_seg seg = ack_seg(12345, 67890, 100);
+	struct tcphs_seg seg;
 
 	peers(&snd, &rcv);
-	snd.seen = 0;
+	snd.seen &= ~TCPHS_SEEN_BOUND;	/* rcv has announced no window */
+	seg = ack_seg(snd.maxend + 1000, REND, 0);
 	KUNIT_EXPECT_EQ(test, tcphs_window_fit(&snd, &rcv, &seg), TCPHS_FIT_OK);
+	seg.ack = REND + 1;
+	KUNIT_EXPECT_EQ(test, tcphs_window_fit(&snd, &rcv, &seg),
+			TCPHS_FIT_ACK);
+
 	peers(&snd, &rcv);
-	rcv.seen = TCPHS_SEEN_ACK;
-	snd.seen &= ~TCPHS_SEEN_BOUND;
+	snd.seen &= ~TCPHS_SEEN_ACK;	/* its first ACK: no lower bound */
+	seg = ack_seg(END, REND - (1u << 30), 0);
 	KUNIT_EXPECT_EQ(test, tcphs_window_fit(&snd, &rcv, &seg), TCPHS_FIT_OK);
 }
 

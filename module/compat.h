@@ -87,36 +87,61 @@ static inline void tcphs_sipround(u64 v[4])
 	v[2] = rol64(v[2], 32);
 }
 
-static inline u64 siphash(const void *data, size_t len,
-			  const siphash_key_t *key)
+/* SipHash-c-d over @data, as lib/siphash.c's rounds and padding have it. */
+static inline u64 tcphs_siphash_cd(const void *data, size_t len, u64 k0,
+				   u64 k1, unsigned int c, unsigned int d)
 {
 	const u8 *p = data;
 	u64 v[4] = {
-		0x736f6d6570736575ULL ^ key->key[0],
-		0x646f72616e646f6dULL ^ key->key[1],
-		0x6c7967656e657261ULL ^ key->key[0],
-		0x7465646279746573ULL ^ key->key[1],
+		0x736f6d6570736575ULL ^ k0,
+		0x646f72616e646f6dULL ^ k1,
+		0x6c7967656e657261ULL ^ k0,
+		0x7465646279746573ULL ^ k1,
 	};
 	u64 m, b = (u64)len << 56;
 	size_t i, left = len & 7;
+	unsigned int r;
 
 	for (i = 0; i + 8 <= len; i += 8) {
 		memcpy(&m, p + i, 8);	/* little-endian hosts only */
 		v[3] ^= m;
-		tcphs_sipround(v);
-		tcphs_sipround(v);
+		for (r = 0; r < c; r++)
+			tcphs_sipround(v);
 		v[0] ^= m;
 	}
 	while (left--)
 		b |= (u64)p[i + left] << (8 * left);
 	v[3] ^= b;
-	tcphs_sipround(v);
-	tcphs_sipround(v);
+	for (r = 0; r < c; r++)
+		tcphs_sipround(v);
 	v[0] ^= b;
 	v[2] ^= 0xff;
-	for (i = 0; i < 4; i++)
+	for (r = 0; r < d; r++)
 		tcphs_sipround(v);
 	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+static inline u64 siphash(const void *data, size_t len,
+			  const siphash_key_t *key)
+{
+	return tcphs_siphash_cd(data, len, key->key[0], key->key[1], 2, 4);
+}
+
+/*
+ * hsiphash() as 64-bit kernels compute it: SipHash-1-3 with a 32-bit
+ * result (lib/siphash.c), for hash tables, where SipHash-2-4's strength
+ * is not needed.
+ */
+struct tcphs_hsiphash_key {
+	unsigned long key[2];
+};
+
+#define hsiphash_key_t struct tcphs_hsiphash_key
+
+static inline u32 hsiphash(const void *data, size_t len,
+			   const hsiphash_key_t *key)
+{
+	return tcphs_siphash_cd(data, len, key->key[0], key->key[1], 1, 3);
 }
 #endif /* __KERNEL__ */
 

@@ -263,20 +263,22 @@ static u8 tcphs_shift(const struct tcphs_hs *hs, const struct tcphs_seg *seg,
 }
 
 /*
- * An ACK or FIN the table allows: does it fit the window? A side that has
- * sent no SYN has no numbers the record could take.
+ * An ACK or FIN the table allows: does it fit the window? Before both
+ * sides sent their SYN (no flow yet, or the responder's challenge ACK in
+ * SYN-SENT), there are no numbers to check, and none the record could take.
  */
 static u8 tcphs_check_window(const struct tcphs_hs *hs,
 			     const struct tcphs_seg *seg, enum tcphs_dir dir,
 			     struct tcphs_step *st)
 {
 	const struct tcphs_peer *snd = &hs->peer[dir];
+	const struct tcphs_peer *rcv = &hs->peer[tcphs_other(dir)];
 
-	if (!(snd->seen & TCPHS_SEEN_SYN)) {
+	if (!(snd->seen & rcv->seen & TCPHS_SEEN_SYN)) {
 		st->commit = false;
 		return TCPHS_R_OK;
 	}
-	switch (tcphs_window_fit(snd, &hs->peer[tcphs_other(dir)], seg)) {
+	switch (tcphs_window_fit(snd, rcv, seg)) {
 	case TCPHS_FIT_OK:
 		return TCPHS_R_OK;
 	case TCPHS_FIT_SEQ:
@@ -341,6 +343,16 @@ struct tcphs_step tcphs_fsm_step(const struct tcphs_hs *hs,
 	struct tcphs_step st = { .commit = true };
 	u8 state = hs->state < TCPHS_NR_STATES ? hs->state : TCPHS_CLOSED;
 
+	/*
+	 * Most segments are this one: an ACK of an established flow, whose
+	 * cell is { ESTABLISHED, NONE } both ways. Only its window to check.
+	 */
+	if (state == TCPHS_ESTABLISHED && ev == TCPHS_EV_ACK) {
+		st.next = TCPHS_ESTABLISHED;
+		st.reason = tcphs_check_window(hs, seg, dir, &st);
+		st.commit = st.reason == TCPHS_R_OK;
+		return st;
+	}
 	cell = &tcphs_fsm[state][ev][dir];
 	st.next = cell->next;
 	st.reason = tcphs_check(cell->check, hs, seg, dir, &st);

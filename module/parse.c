@@ -84,11 +84,20 @@ static bool tcphs_opt_one(struct tcphs_opts *opt, const u8 *p, u8 len)
 	}
 }
 
+/* NOP, NOP, timestamps: the options of nearly every segment past the SYN. */
+#define TCPHS_OPT_ALIGNED_TS	0x0101080aU	/* RFC 7323 appendix A */
+
 static enum tcphs_parse_err tcphs_parse_opts(struct tcphs_opts *opt,
 					     const u8 *p, unsigned int len)
 {
 	unsigned int off = 0;
 
+	if (len == 12 && get_unaligned_be32(p) == TCPHS_OPT_ALIGNED_TS) {
+		opt->tsval = get_unaligned_be32(p + 4);
+		opt->tsecr = get_unaligned_be32(p + 8);
+		opt->present = TCPHS_OPT_TS;
+		return TCPHS_PARSE_OK;
+	}
 	while (off < len) {
 		u8 kind = p[off], olen;
 

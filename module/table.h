@@ -50,7 +50,7 @@ struct tcphs_table {
 	struct hlist_head *buckets;
 	unsigned int mask;		/* buckets - 1, a power of two less one */
 	atomic_t count;
-	siphash_key_t key;		/* the table's own (tuple.h) */
+	hsiphash_key_t key;		/* the table's own (tuple.h) */
 	spinlock_t locks[TCPHS_TABLE_LOCKS];	/* writers, by bucket */
 };
 

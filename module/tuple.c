@@ -9,13 +9,15 @@ static int tcphs_port_cmp(__be16 a, __be16 b)
 }
 
 /*
- * SipHash over the lower endpoint's address, the higher's, then both
+ * hsiphash (SipHash-1-3 on 64-bit kernels, which the kernel's siphash.h
+ * offers for hash tables: the key is secret, and a flow's hash is never
+ * shown) over the lower endpoint's address, the higher's, then both
  * ports: 12 bytes for IPv4, 36 for IPv6 (SipHash's cost grows with every
  * 8 bytes). The message length keeps the families apart. Each family has
  * its own code, with sizes the compiler knows: this is on every
  * segment's path.
  */
-static u32 tcphs_tuple_hash4(const siphash_key_t *key,
+static u32 tcphs_tuple_hash4(const hsiphash_key_t *key,
 			     const struct tcphs_tuple *tu)
 {
 	/* Any fixed order of the endpoints does: the raw words compare fast. */
@@ -29,10 +31,10 @@ static u32 tcphs_tuple_hash4(const siphash_key_t *key,
 	ports[0] = swap ? tu->dport : tu->sport;
 	ports[1] = swap ? tu->sport : tu->dport;
 	memcpy(&msg[2], ports, sizeof(ports));
-	return (u32)siphash(msg, sizeof(msg), key);
+	return hsiphash(msg, sizeof(msg), key);
 }
 
-static u32 tcphs_tuple_hash6(const siphash_key_t *key,
+static u32 tcphs_tuple_hash6(const hsiphash_key_t *key,
 			     const struct tcphs_tuple *tu)
 {
 	int c = memcmp(&tu->saddr.ip6, &tu->daddr.ip6, sizeof(tu->saddr.ip6));
@@ -45,10 +47,11 @@ static u32 tcphs_tuple_hash6(const siphash_key_t *key,
 	ports[0] = swap ? tu->dport : tu->sport;
 	ports[1] = swap ? tu->sport : tu->dport;
 	memcpy(&msg[8], ports, sizeof(ports));
-	return (u32)siphash(msg, sizeof(msg), key);
+	return hsiphash(msg, sizeof(msg), key);
 }
 
-u32 tcphs_tuple_hash(const siphash_key_t *key, const struct tcphs_tuple *tu)
+u32 tcphs_tuple_hash(const hsiphash_key_t *key,
+		     const struct tcphs_tuple *tu)
 {
 	if (tu->family == NFPROTO_IPV6)
 		return tcphs_tuple_hash6(key, tu);

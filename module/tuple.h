@@ -24,7 +24,8 @@ struct tcphs_tuple {
 	u8 family;		/* NFPROTO_IPV4 or NFPROTO_IPV6 */
 };
 
-u32 tcphs_tuple_hash(const siphash_key_t *key, const struct tcphs_tuple *tu);
+u32 tcphs_tuple_hash(const hsiphash_key_t *key,
+		     const struct tcphs_tuple *tu);
 bool tcphs_tuple_match(const struct tcphs_tuple *flow,
 		       const struct tcphs_tuple *seg, enum tcphs_dir *dir);
 

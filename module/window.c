@@ -21,77 +21,13 @@
  * A side that has not sent its SYN has no numbers yet, and a bound whose
  * ends are not known is not applied: a flow seen from its first SYN has
  * them all from the third segment on.
+ *
+ * The checks and the update of every segment are inline, in window.h;
+ * here are those of rarer segments: a side's first SYN, a RST, a SYN on a
+ * closed flow.
  */
 #include "seq.h"
 #include "window.h"
-
-/* One past the last sequence number a segment occupies (SYN, FIN count). */
-u32 tcphs_seg_end(const struct tcphs_seg *seg)
-{
-	return seg->seq + seg->payload_len + !!(seg->flags & TCPHS_SYN) +
-	       !!(seg->flags & TCPHS_FIN);
-}
-
-static u32 tcphs_window_of(const struct tcphs_peer *p)
-{
-	return p->maxwin > TCPHS_ACK_WINDOW_MIN ? p->maxwin :
-	       TCPHS_ACK_WINDOW_MIN;
-}
-
-/* May snd acknowledge (or SACK) @ack of what rcv sent? */
-static bool tcphs_window_acks(const struct tcphs_peer *snd,
-			      const struct tcphs_peer *rcv, u32 ack)
-{
-	if (tcphs_seq_after(ack, rcv->end))
-		return false;
-	return !(snd->seen & TCPHS_SEEN_ACK) ||
-	       !tcphs_seq_before(ack, snd->ack - tcphs_window_of(snd));
-}
-
-static bool tcphs_window_sack_fits(const struct tcphs_peer *snd,
-				   const struct tcphs_peer *rcv,
-				   const struct tcphs_opts *opt)
-{
-	unsigned int i;
-
-	if (!(opt->present & TCPHS_OPT_SACK))
-		return true;
-	for (i = 0; i < opt->nr_sack; i++)
-		if (!tcphs_window_acks(snd, rcv, opt->sack[i].start) ||
-		    !tcphs_window_acks(snd, rcv, opt->sack[i].end))
-			return false;
-	return true;
-}
-
-/**
- * tcphs_window_fit() - could the receiver accept this segment?
- * @snd: the side that sent it
- * @rcv: the other side
- * @seg: the segment (not a SYN: the state machine checks those)
- *
- * Return: TCPHS_FIT_OK, or which of its numbers is outside.
- */
-enum tcphs_fit tcphs_window_fit(const struct tcphs_peer *snd,
-				const struct tcphs_peer *rcv,
-				const struct tcphs_seg *seg)
-{
-	u32 end = tcphs_seg_end(seg);
-
-	if (!(snd->seen & TCPHS_SEEN_SYN))
-		return TCPHS_FIT_OK;
-	if ((snd->seen & TCPHS_SEEN_BOUND) &&
-	    tcphs_seq_after(seg->seq, snd->maxend))
-		return TCPHS_FIT_SEQ;
-	if ((rcv->seen & TCPHS_SEEN_SYN) &&
-	    tcphs_seq_before(end, snd->end - tcphs_window_of(rcv)))
-		return TCPHS_FIT_SEQ;
-	if (!(seg->flags & TCPHS_ACK) || !(rcv->seen & TCPHS_SEEN_SYN))
-		return TCPHS_FIT_OK;
-	if (!tcphs_window_acks(snd, rcv, seg->ack) ||
-	    !tcphs_window_sack_fits(snd, rcv, &seg->opt))
-		return TCPHS_FIT_ACK;
-	return TCPHS_FIT_OK;
-}
 
 /**
  * tcphs_window_rst() - where a RST falls in its receiver's window
@@ -119,9 +55,9 @@ enum tcphs_rst_fit tcphs_window_rst(const struct tcphs_peer *snd,
 	return TCPHS_RST_OUTSIDE;
 }
 
-static void tcphs_window_take_syn(struct tcphs_peer *snd,
-				  const struct tcphs_peer *rcv,
-				  const struct tcphs_seg *seg, u32 end)
+void tcphs_window_take_syn(struct tcphs_peer *snd,
+			   const struct tcphs_peer *rcv,
+			   const struct tcphs_seg *seg, u32 end)
 {
 	/*
 	 * A side's numbers start at its first SYN: a later one (a SYN-ACK
@@ -147,53 +83,6 @@ static void tcphs_window_take_syn(struct tcphs_peer *snd,
 	if (!(snd->seen & TCPHS_SEEN_BOUND) && (rcv->seen & TCPHS_SEEN_SYN)) {
 		snd->maxend = seg->seq + 1 + rcv->maxwin;
 		snd->seen |= TCPHS_SEEN_BOUND;
-	}
-}
-
-static void tcphs_window_take_ack(struct tcphs_peer *snd,
-				  struct tcphs_peer *rcv,
-				  const struct tcphs_seg *seg, u32 win)
-{
-	u32 bound = seg->ack + win;
-
-	if (!(snd->seen & TCPHS_SEEN_ACK) ||
-	    tcphs_seq_after(seg->ack, snd->ack))
-		snd->ack = seg->ack;
-	snd->seen |= TCPHS_SEEN_ACK;
-	if (!(rcv->seen & TCPHS_SEEN_BOUND) ||
-	    tcphs_seq_after(bound, rcv->maxend))
-		rcv->maxend = bound;
-	rcv->seen |= TCPHS_SEEN_BOUND;
-}
-
-/**
- * tcphs_window_take() - a segment that passed, into both sides' records
- * @snd: the side that sent it
- * @rcv: the other side
- * @seg: the segment
- * @shift: the window shift of @snd's segments (0 for a SYN)
- */
-void tcphs_window_take(struct tcphs_peer *snd, struct tcphs_peer *rcv,
-		       const struct tcphs_seg *seg, u8 shift)
-{
-	u32 end = tcphs_seg_end(seg);
-	u32 win = (u32)seg->window << shift;
-
-	if (seg->flags & TCPHS_SYN) {
-		tcphs_window_take_syn(snd, rcv, seg, end);
-	} else {
-		if (tcphs_seq_after(end, snd->end))
-			snd->end = end;
-		if (win > snd->maxwin)
-			snd->maxwin = win;
-	}
-	if (seg->flags & TCPHS_ACK)
-		tcphs_window_take_ack(snd, rcv, seg, win);
-	if (seg->flags & TCPHS_FIN)
-		snd->seen |= TCPHS_SEEN_FIN;
-	if (seg->opt.present & TCPHS_OPT_TS) {
-		snd->tsval = seg->opt.tsval;
-		snd->seen |= TCPHS_SEEN_TS;
 	}
 }
 
