@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The pure core of tcphs (seq.h, parse.c, fsm.c, isn.c, cookie.c, dest.c,
- * tuple.c, rewrite.c) includes only this header, so the same source builds
- * into the module, into the KUnit suites and into the userspace fuzzer and
- * micro-benchmark. In the kernel it is the usual headers; in userspace a
+ * tuple.c, rewrite.c, quote.c) includes only this header, so the same
+ * source builds into the module, into the KUnit suites and into the
+ * userspace fuzzer and micro-benchmark. In the kernel it is the usual headers; in userspace a
  * handful of definitions stand in for them.
  */
 #ifndef _TCPHS_COMPAT_H

@@ -264,6 +264,10 @@ static unsigned int tcphs_ipv4(void *priv, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	struct tcphs_tuple tu;
 
+	if (iph->protocol == IPPROTO_ICMP && !ip_is_fragment(iph) &&
+	    !tcphs_from_loopback(state))
+		return tcphs_proxy_icmp(skb, ip_hdrlen(skb), NFPROTO_IPV4,
+					state);
 	if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph) ||
 	    tcphs_from_loopback(state))
 		return NF_ACCEPT;
@@ -287,6 +291,8 @@ static unsigned int tcphs_ipv6(void *priv, struct sk_buff *skb,
 	if (tcphs_from_loopback(state))
 		return NF_ACCEPT;
 	thoff = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
+	if (thoff >= 0 && nexthdr == IPPROTO_ICMPV6 && !frag_off)
+		return tcphs_proxy_icmp(skb, thoff, NFPROTO_IPV6, state);
 	if (thoff < 0 || nexthdr != IPPROTO_TCP || frag_off)
 		return NF_ACCEPT;
 

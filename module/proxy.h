@@ -55,6 +55,12 @@ enum tcphs_px_outcome tcphs_proxy_segment(struct tcphs_net *tn,
 					  unsigned int *verdict);
 /* A flow of proxy mode's (whose record is the only copy of its numbers). */
 bool tcphs_proxy_owns(const struct tcphs_flow *flow);
+/*
+ * An ICMP or ICMPv6 message, @icmpoff past the network header: an error
+ * quoting a proxied flow's segment is translated (px_icmp.c). NF_ACCEPT.
+ */
+unsigned int tcphs_proxy_icmp(struct sk_buff *skb, unsigned int icmpoff,
+			      u8 family, const struct nf_hook_state *state);
 
 void tcphs_proxy_net_init(struct tcphs_proxy_net *pn);
 int tcphs_proxy_cache_init(void);

@@ -4,6 +4,8 @@
  *
  *   px_flow.c    a proxied flow: its object, its life in the table, the
  *                segments tcphs sends for it, its GC
+ *   px_icmp.c    ICMP and ICMPv6 errors quoting an open flow's segment:
+ *                the quote translated back (quote.c finds it)
  *   px_client.c  the handshake with the client: our SYN-ACK (a kept flow
  *                or a cookie), the third ACK, what is held for the server
  *   px_server.c  the segments of a known flow, by phase: the server's

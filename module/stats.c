@@ -46,6 +46,7 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_PROXY_XMIT_FAILED]	= "proxy_xmit_failed",
 	[TCPHS_STAT_PROXY_LEARNED]	= "proxy_learned",
 	[TCPHS_STAT_PROXY_RESCALED]	= "proxy_rescaled",
+	[TCPHS_STAT_PROXY_ICMP]		= "proxy_icmp",
 	[TCPHS_STAT_PROXY_STRAY]	= "proxy_stray",
 };
 

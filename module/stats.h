@@ -45,6 +45,7 @@ enum tcphs_stat {
 	TCPHS_STAT_PROXY_XMIT_FAILED,	/* no route or no memory for ours */
 	TCPHS_STAT_PROXY_LEARNED,	/* a server's options, new to tcphs */
 	TCPHS_STAT_PROXY_RESCALED,	/* flows whose windows are rewritten */
+	TCPHS_STAT_PROXY_ICMP,		/* ICMP errors about them, translated */
 	TCPHS_STAT_PROXY_STRAY,		/* segments that fit no step: dropped */
 	/* Then one per enum tcphs_reason but TCPHS_R_OK, in its order. */
 	TCPHS_STAT_REASON_BASE,
