@@ -108,6 +108,51 @@ static const struct learn_case learn_cases[] = {
 	  { { 1460, 0, true }, true } },
 };
 
+struct mss_case {
+	u16 announced;
+	bool believed;
+	u16 known;		/* from linux_srv's 1460 */
+};
+
+static const struct mss_case mss_cases[] = {
+	{ 0, false, 1460 },
+	{ 1, false, 1460 },
+	{ 87, false, 1460 },
+	{ 88, true, 88 },		/* Linux's TCP_MIN_MSS */
+	{ 536, true, 536 },
+	{ 65495, true, 65495 },		/* 65535 - 40 */
+	{ 65496, true, 65495 },
+	{ 65535, true, 65495 },
+};
+
+static void mss_case_desc(const struct mss_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "MSS %u", c->announced);
+}
+
+KUNIT_ARRAY_PARAM(dest_mss, mss_cases, mss_case_desc);
+
+/*
+ * Below 88 the MSS is not learned (the one known before stays), above
+ * 65495 it is learned as 65495; the other options are learned either way.
+ */
+static void dest_mss_test(struct kunit *test)
+{
+	const struct mss_case *c = test->param_value;
+	struct tcphs_hsopts asked = linux_srv, known = linux_srv;
+	struct tcphs_hsopts answer = {
+		.syn = { .mss = c->announced, .wscale = 3, .sack = false },
+		.ts = false,
+	};
+
+	KUNIT_EXPECT_EQ(test, tcphs_dest_learn(&known, &asked, &answer),
+			c->believed);
+	KUNIT_EXPECT_EQ(test, known.syn.mss, c->known);
+	KUNIT_EXPECT_EQ(test, known.syn.wscale, 3);
+	KUNIT_EXPECT_FALSE(test, known.syn.sack);
+	KUNIT_EXPECT_FALSE(test, known.ts);
+}
+
 static void learn_case_desc(const struct learn_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
@@ -121,7 +166,8 @@ static void dest_learn_test(struct kunit *test)
 	const struct learn_case *c = test->param_value;
 	struct tcphs_hsopts known = linux_srv;
 
-	tcphs_dest_learn(&known, &c->asked, &c->answer);
+	KUNIT_EXPECT_TRUE(test, tcphs_dest_learn(&known, &c->asked,
+						 &c->answer));
 	expect_same(test, &known, &c->known);
 }
 
@@ -180,6 +226,7 @@ static struct kunit_case tcphs_dest_cases[] = {
 	KUNIT_CASE(dest_tag_test),
 	KUNIT_CASE(dest_expiry_test),
 	KUNIT_CASE_PARAM(dest_learn_test, dest_learn_gen_params),
+	KUNIT_CASE_PARAM(dest_mss_test, dest_mss_gen_params),
 	KUNIT_CASE_PARAM(dest_announce_test, dest_announce_gen_params),
 	KUNIT_CASE(dest_default_test),
 	{}

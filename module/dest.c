@@ -53,22 +53,39 @@ bool tcphs_dest_unpack(u64 slot, u32 tag, u32 tick,
 }
 
 /*
- * The server's SYN-ACK (@answer) to our SYN (@asked): its MSS is its own
- * to choose, but a missing option says no only if our SYN offered it
- * (RFC 7323 1.3, 2.2; RFC 2018 section 2: each is sent in a SYN-ACK only
- * in answer to a SYN that carried it).
+ * What an MSS the next clients are told may be: one a server announced
+ * below Linux's TCP_MIN_MSS is no MSS a working stack sends, and would
+ * have every later client of the server cut its data into segments of a
+ * byte or two; one above what an IP packet of 65535 bytes can carry past
+ * 20 bytes of IPv4 and 20 of TCP (RFC 6691 2: the MSS counts the data
+ * alone) is told as that largest one, as Linux clamps its own.
  */
-void tcphs_dest_learn(struct tcphs_hsopts *known,
+#define TCPHS_DEST_MSS_MIN	88
+#define TCPHS_DEST_MSS_MAX	(65535 - 40)
+
+/*
+ * The server's SYN-ACK (@answer) to our SYN (@asked): its MSS is its own
+ * to choose (within the range above), but a missing option says no only
+ * if our SYN offered it (RFC 7323 1.3, 2.2; RFC 2018 section 2: each is
+ * sent in a SYN-ACK only in answer to a SYN that carried it). False if
+ * the MSS was too small to believe: @known keeps the one it had.
+ */
+bool tcphs_dest_learn(struct tcphs_hsopts *known,
 		      const struct tcphs_hsopts *asked,
 		      const struct tcphs_hsopts *answer)
 {
-	known->syn.mss = answer->syn.mss;
+	bool mss_sane = answer->syn.mss >= TCPHS_DEST_MSS_MIN;
+
+	if (mss_sane)
+		known->syn.mss = answer->syn.mss > TCPHS_DEST_MSS_MAX ?
+				 TCPHS_DEST_MSS_MAX : answer->syn.mss;
 	if (asked->syn.wscale != TCPHS_NO_WSCALE)
 		known->syn.wscale = answer->syn.wscale;
 	if (asked->syn.sack)
 		known->syn.sack = answer->syn.sack;
 	if (asked->ts)
 		known->ts = answer->ts;
+	return mss_sane;
 }
 
 /*

@@ -46,7 +46,7 @@ void tcphs_dest_default(bool ipv6, struct tcphs_hsopts *srv);
 u64 tcphs_dest_pack(u32 tag, u32 tick, const struct tcphs_hsopts *srv);
 bool tcphs_dest_unpack(u64 slot, u32 tag, u32 tick,
 		       struct tcphs_hsopts *srv);
-void tcphs_dest_learn(struct tcphs_hsopts *known,
+bool tcphs_dest_learn(struct tcphs_hsopts *known,
 		      const struct tcphs_hsopts *asked,
 		      const struct tcphs_hsopts *answer);
 void tcphs_dest_announce(const struct tcphs_hsopts *client,

@@ -59,7 +59,7 @@ void tcphs_destcache_known(struct tcphs_dest_cache *dc,
 bool tcphs_destcache_heard(struct tcphs_dest_cache *dc,
 			   const struct tcphs_tuple *tu,
 			   const struct tcphs_hsopts *asked,
-			   const struct tcphs_seg *synack)
+			   const struct tcphs_seg *synack, bool *mss_refused)
 {
 	u32 tag, tick = tcphs_dest_tick(ktime_get_ns());
 	u64 *slot = tcphs_dest_slot(dc, tu, &tag);
@@ -71,7 +71,7 @@ bool tcphs_destcache_heard(struct tcphs_dest_cache *dc,
 		tcphs_dest_default(tu->family == NFPROTO_IPV6, &known);
 	before = known;
 	tcphs_hsopts_of(synack, tu->family, &answer);
-	tcphs_dest_learn(&known, asked, &answer);
+	*mss_refused = !tcphs_dest_learn(&known, asked, &answer);
 	fresh = tcphs_dest_pack(tag, tick, &known);
 	/*
 	 * Rewritten only when it says something new: an entry ages from when

@@ -22,11 +22,14 @@ void tcphs_destcache_init(struct tcphs_dest_cache *dc);
 /* What @tu's server announced, or the defaults. */
 void tcphs_destcache_known(struct tcphs_dest_cache *dc,
 			   const struct tcphs_tuple *tu, struct tcphs_hsopts *srv);
-/* Learn from the server's SYN-ACK; true if it said something new. */
+/*
+ * Learn from the server's SYN-ACK; true if it said something new.
+ * *@mss_refused: its MSS was too small to believe, and not learned.
+ */
 bool tcphs_destcache_heard(struct tcphs_dest_cache *dc,
 			   const struct tcphs_tuple *tu,
 			   const struct tcphs_hsopts *asked,
-			   const struct tcphs_seg *synack);
+			   const struct tcphs_seg *synack, bool *mss_refused);
 void tcphs_hsopts_of(const struct tcphs_seg *seg, u8 family,
 		     struct tcphs_hsopts *o);
 

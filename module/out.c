@@ -193,6 +193,69 @@ static int tcphs_route(struct net *net, struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * How this host reaches @addr: one of its own addresses (*@local), or out
+ * of the device *@ifindex. A link-local address is looked up on the link
+ * it came from (@in_ifindex), as ip6t_rpfilter does: it is on no other.
+ */
+static bool tcphs_route_to4(struct net *net, __be32 addr, int *ifindex,
+			    bool *local)
+{
+	struct flowi4 fl4 = {
+		.daddr = addr,
+		.flowi4_proto = IPPROTO_TCP,
+	};
+	struct rtable *rt = ip_route_output_key(net, &fl4);
+
+	if (IS_ERR(rt))
+		return false;
+	*local = rt->rt_type == RTN_LOCAL;
+	*ifindex = rt->dst.dev->ifindex;
+	ip_rt_put(rt);
+	return true;
+}
+
+static bool tcphs_route_to6(struct net *net, const struct in6_addr *addr,
+			    int in_ifindex, int *ifindex, bool *local)
+{
+	struct flowi6 fl6 = {
+		.daddr = *addr,
+		.flowi6_proto = IPPROTO_TCP,
+	};
+	struct dst_entry *dst;
+	bool found;
+
+	if (ipv6_addr_type(addr) & IPV6_ADDR_LINKLOCAL)
+		fl6.flowi6_oif = in_ifindex;
+	dst = ip6_route_output(net, NULL, &fl6);
+	found = !dst->error;
+	if (found) {
+		*local = dst_rt6_info(dst)->rt6i_flags & RTF_LOCAL;
+		*ifindex = dst->dev->ifindex;
+	}
+	dst_release(dst);
+	return found;
+}
+
+bool tcphs_out_came_back(const struct nf_hook_state *state, u8 family,
+			 const union nf_inet_addr *saddr)
+{
+	int in = state->in ? state->in->ifindex : 0;
+	bool found, local;
+	int out;
+
+	if (family == NFPROTO_IPV4)
+		found = tcphs_route_to4(state->net, saddr->ip, &out, &local);
+	else
+		found = tcphs_route_to6(state->net, &saddr->in6, in, &out,
+					&local);
+	if (!found)
+		return false;
+	if (local)
+		return state->hook == NF_INET_LOCAL_OUT;
+	return state->hook == NF_INET_PRE_ROUTING && out == in;
+}
+
 /* Out of this host, towards the client; our own hooks let it pass. */
 static bool tcphs_xmit(struct net *net, struct sk_buff *skb,
 		       const struct tcphs_out *o)

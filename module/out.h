@@ -6,7 +6,8 @@
  * client's interface), so routing, the firewall and forwarding treat them
  * as the client's own and the hooks translate them like any other; towards
  * a client out of this host (ip_local_out()), which the hooks let pass
- * (tcphs_out_own()).
+ * (tcphs_out_own()). And the check that what answers them came the way
+ * this host routes to its sender.
  */
 #ifndef _TCPHS_OUT_H
 #define _TCPHS_OUT_H
@@ -43,5 +44,14 @@ unsigned int tcphs_out_send(struct net *net, const struct tcphs_out *out,
 			    unsigned int n);
 bool tcphs_out_inject(struct net *net, struct sk_buff *skb, int ifindex);
 bool tcphs_out_own(const struct sk_buff *skb);
+/*
+ * Whether a segment from @saddr came the way this host's own route to
+ * @saddr goes (a strict reverse-path check, RFC 3704 2.2): from this host
+ * (LOCAL_OUT) if @saddr is one of its addresses, else in (PRE_ROUTING) by
+ * the device that route leaves by. A router with both ends behind one
+ * device cannot tell them apart by this.
+ */
+bool tcphs_out_came_back(const struct nf_hook_state *state, u8 family,
+			 const union nf_inet_addr *saddr);
 
 #endif /* _TCPHS_OUT_H */

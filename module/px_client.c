@@ -9,6 +9,7 @@
 #include <linux/netfilter.h>
 #include <linux/random.h>
 #include <linux/timekeeping.h>
+#include <net/ipv6.h>
 
 #include "cookie.h"
 #include "isn.h"
@@ -158,6 +159,46 @@ static int tcphs_px_keep(struct tcphs_net *tn, const struct tcphs_pkt *p,
 	return twin ? -EEXIST : -ENOSPC;
 }
 
+/*
+ * No host has it, or more than one: RFC 1122 3.2.1.3, RFC 6890. All of
+ * 0.0.0.0/8, "this network": ipv4_is_zeronet() now takes 0.0.0.0 alone.
+ */
+static bool tcphs_martian4(__be32 addr)
+{
+	return (addr & htonl(IN_CLASSA_NET)) == 0 || ipv4_is_loopback(addr) ||
+	       ipv4_is_multicast(addr) || ipv4_is_lbcast(addr);
+}
+
+/* RFC 4291 2.5.2, 2.5.3, 2.7; a v4-mapped address is on no wire (2.5.5.2). */
+static bool tcphs_martian6(const struct in6_addr *addr)
+{
+	int type = ipv6_addr_type(addr);
+
+	return type == IPV6_ADDR_ANY ||
+	       (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_MULTICAST |
+			IPV6_ADDR_MAPPED));
+}
+
+/*
+ * A SYN from or to no single host: our SYN-ACK would go to a group, to
+ * this host itself or nowhere (and a forged source makes tcphs reflect at
+ * it). The stack drops such packets at routing, after PRE_ROUTING, where
+ * tcphs answers; there every loopback address came from outside (the
+ * hooks leave the loopback device's traffic alone).
+ */
+static bool tcphs_px_martian(const struct tcphs_pkt *p)
+{
+	const struct tcphs_tuple *tu = p->tu;
+
+	if (p->skb->pkt_type == PACKET_BROADCAST ||
+	    p->skb->pkt_type == PACKET_MULTICAST)
+		return true;
+	if (tu->family == NFPROTO_IPV4)
+		return tcphs_martian4(tu->saddr.ip) ||
+		       tcphs_martian4(tu->daddr.ip);
+	return tcphs_martian6(&tu->saddr.in6) || tcphs_martian6(&tu->daddr.in6);
+}
+
 /* A SYN to a proxied port, with no flow: answer it ourselves. */
 unsigned int tcphs_px_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 			  u32 hash)
@@ -168,9 +209,20 @@ unsigned int tcphs_px_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 	u32 isn, tsval;
 	int err;
 
-	/* Fast Open data is not taken: the SYN-ACK acknowledges the SYN
-	 * alone, and the client sends the data again (RFC 7413 4.2.2).
+	if (tcphs_px_martian(p)) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_MARTIAN);
+		return NF_DROP;
+	}
+	/*
+	 * Any SYN may carry data (RFC 9293 3.10.7.2), Fast Open's or not
+	 * (RFC 7413; Linux's tcp_fastopen=5 sends it with no option). It is
+	 * not taken, as a server that declines it does: nothing is held for
+	 * a client not yet proven, the SYN-ACK acknowledges the SYN alone,
+	 * and the client sends the data again after the handshake (RFC 7413
+	 * 4.2.2, RFC 9293 3.8.1).
 	 */
+	if (seg->payload_len)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_SYN_DATA);
 	tcphs_px_offer(tn, p, &ours, &to_server);
 	err = tcphs_px_keep(tn, p, hash, &ours, &to_server, &isn, &tsval);
 	if (err == -EEXIST) {

@@ -65,6 +65,7 @@ struct tcphs_px_result {
 	int ifindex;
 	enum tcphs_stat stat;		/* one counter to bump, if not 0 */
 	bool learned;			/* and proxy_learned */
+	bool mss_refused;		/* and proxy_mss_refused */
 	bool rescaled;			/* and proxy_rescaled */
 	struct tcphs_xlate x;		/* for FATE_TRACK */
 };
@@ -152,7 +153,7 @@ static void tcphs_px_server_open(struct tcphs_net *tn, struct tcphs_proxy *px,
 	struct tcphs_step st;
 
 	r->learned = tcphs_destcache_heard(&tn->px.dests, &flow->tuple, &asked,
-					   seg);
+					   seg, &r->mss_refused);
 	px->seq_delta = seg->seq - px->our_isn;
 	px->ts = px->ts && (seg->opt.present & TCPHS_OPT_TS);
 	px->ts_delta = px->ts ? seg->opt.tsval - px->our_tsval : 0;
@@ -197,8 +198,12 @@ static void tcphs_px_connecting_phase(struct tcphs_net *tn,
 	enum tcphs_event ev = tcphs_fsm_event(seg->flags);
 
 	if (dir == TCPHS_DIR_ORIG) {
-		if (ev == TCPHS_EV_SYN && seg->seq == px->client_isn) {
-			tcphs_px_decide(r, NF_ACCEPT);	/* our SYN, going */
+		if (ev == TCPHS_EV_SYN) {
+			/* Ours carries no data; the client's SYN is answered. */
+			if (seg->seq == px->client_isn && !seg->payload_len)
+				tcphs_px_decide(r, NF_ACCEPT);	/* ours, going */
+			else
+				r->stat = TCPHS_STAT_PROXY_STRAY;
 		} else if (ev == TCPHS_EV_RST) {
 			/* RFC 5961 3.2: where what it sent ends (a FIN too). */
 			if (seg->seq - (px->client_isn + 1) >
@@ -216,7 +221,12 @@ static void tcphs_px_connecting_phase(struct tcphs_net *tn,
 		return;
 	}
 	if (ev == TCPHS_EV_SYNACK && seg->ack == px->client_isn + 1) {
-		tcphs_px_server_open(tn, px, p, r);
+		/* The client knows its ISN: it could answer for the server. */
+		if (tcphs_out_came_back(p->state, px->flow.tuple.family,
+					&p->tu->saddr))
+			tcphs_px_server_open(tn, px, p, r);
+		else
+			r->stat = TCPHS_STAT_PROXY_SYNACK_FORGED;
 	} else if (ev == TCPHS_EV_RST && (seg->flags & TCPHS_ACK) &&
 		   seg->ack == px->client_isn + 1) {
 		/* RFC 9293 3.10.7.3: in SYN-SENT, only if it acks our SYN. */
@@ -273,6 +283,8 @@ static void tcphs_px_count(struct tcphs_net *tn,
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_LEARNED);
 	if (r->rescaled)
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_RESCALED);
+	if (r->mss_refused)
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_MSS_REFUSED);
 }
 
 static enum tcphs_px_fate tcphs_px_known(struct tcphs_net *tn,
@@ -341,10 +353,6 @@ enum tcphs_px_outcome tcphs_proxy_segment(struct tcphs_net *tn,
 		return TCPHS_PX_TRACK;
 	switch (tcphs_fsm_event(p->seg->flags)) {
 	case TCPHS_EV_SYN:
-		/* A SYN with data and no Fast Open: enforce's syn_data. */
-		if (p->seg->payload_len &&
-		    !(p->seg->opt.present & TCPHS_OPT_FASTOPEN))
-			return TCPHS_PX_TRACK;
 		*verdict = tcphs_px_syn(tn, p, hash);
 		return TCPHS_PX_DECIDED;
 	case TCPHS_EV_ACK:

@@ -48,6 +48,10 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_PROXY_RESCALED]	= "proxy_rescaled",
 	[TCPHS_STAT_PROXY_ICMP]		= "proxy_icmp",
 	[TCPHS_STAT_PROXY_STRAY]	= "proxy_stray",
+	[TCPHS_STAT_PROXY_SYNACK_FORGED] = "proxy_synack_forged",
+	[TCPHS_STAT_PROXY_MSS_REFUSED]	= "proxy_mss_refused",
+	[TCPHS_STAT_PROXY_MARTIAN]	= "proxy_martian",
+	[TCPHS_STAT_PROXY_SYN_DATA]	= "proxy_syn_data",
 };
 
 static const char *tcphs_stat_name(unsigned int i)

@@ -47,6 +47,10 @@ enum tcphs_stat {
 	TCPHS_STAT_PROXY_RESCALED,	/* flows whose windows are rewritten */
 	TCPHS_STAT_PROXY_ICMP,		/* ICMP errors about them, translated */
 	TCPHS_STAT_PROXY_STRAY,		/* segments that fit no step: dropped */
+	TCPHS_STAT_PROXY_SYNACK_FORGED,	/* server SYN-ACKs off its route: dropped */
+	TCPHS_STAT_PROXY_MSS_REFUSED,	/* server MSS out of range: not learned */
+	TCPHS_STAT_PROXY_MARTIAN,	/* SYNs from or to no host: dropped */
+	TCPHS_STAT_PROXY_SYN_DATA,	/* SYNs with data: answered, data left */
 	/* Then one per enum tcphs_reason but TCPHS_R_OK, in its order. */
 	TCPHS_STAT_REASON_BASE,
 	TCPHS_NR_STATS = TCPHS_STAT_REASON_BASE + TCPHS_NR_REASONS - 1

@@ -23,7 +23,8 @@ library, and builds the same bytes for what the tests send:
       or in fragments of at most size bytes in all (IPv6, RFC 8200 4.5)
   parse(data, family)
       the TCP header of what a raw socket read: a Segment with sport,
-      dport, seq, ack, flags (letters), window
+      dport, seq, ack, flags (letters), window, and mss: its MSS option's
+      value, or None
 
 The addresses are strings; source(dst) gives the one the kernel would use.
 """
@@ -33,7 +34,7 @@ import struct
 from collections import namedtuple
 
 FLAGS = "FSRPAUEC"
-Segment = namedtuple("Segment", "sport dport seq ack flags window")
+Segment = namedtuple("Segment", "sport dport seq ack flags window mss")
 
 
 def source(dst):
@@ -139,12 +140,28 @@ def fragments(src, dst, segment, size):
         segment[o:o + step]) for o in range(0, len(segment), step)]
 
 
+def _mss_of(opts):
+    """The MSS option's value in the options opts, or None."""
+    i = 0
+    while i < len(opts) and opts[i] != 0:
+        if opts[i] == 1:
+            i += 1
+            continue
+        if i + 1 >= len(opts) or opts[i + 1] < 2:
+            return None
+        if opts[i] == 2 and opts[i + 1] == 4 and i + 4 <= len(opts):
+            return struct.unpack("!H", opts[i + 2:i + 4])[0]
+        i += opts[i + 1]
+    return None
+
+
 def parse(data, family):
     if family == socket.AF_INET:
         data = data[(data[0] & 15) * 4:]
     if len(data) < 20:
         return None
-    sport, dport, seq, ack, _, bits, window = struct.unpack(
+    sport, dport, seq, ack, doff, bits, window = struct.unpack(
         "!HHIIBBH", data[:16])
     flags = "".join(f for i, f in enumerate(FLAGS) if bits & 1 << i)
-    return Segment(sport, dport, seq, ack, flags, window)
+    return Segment(sport, dport, seq, ack, flags, window,
+                   _mss_of(data[20:(doff >> 4) * 4]))

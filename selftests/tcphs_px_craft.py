@@ -30,6 +30,22 @@ The scenarios:
   sh:0:CMD       run CMD
   send:P:N C [CMD]  C transfers of N bytes each way to P, checked byte for
                  byte, as "tcphs_xfer.py send ADDR P N C [CMD]" does
+  synmss         send a SYN, print "mss P N": the SYN-ACK's MSS option
+  syndata:P:TEXT a SYN carrying TEXT; ok if the SYN-ACK acknowledges the
+                 SYN alone and the server, once TEXT is sent again on the
+                 third ACK, acknowledges all of it
+  tfodata:P:TEXT as syndata, the SYN with a Fast Open cookie option too
+  forge:P:DEV MAC TEXT CMD  the third ACK with TEXT, then a SYN-ACK that
+                 says it is the server's (ack = ISN + 1) sent from here,
+                 out of DEV to the Ethernet address MAC; then CMD; ok if
+                 the server then acknowledges all of TEXT
+  martian:P:DEV MAC SRC DST  a SYN from SRC to DST ("-": this host's, or
+                 ADDR) out of DEV to the Ethernet address MAC; ok if no
+                 SYN-ACK comes back within a second
+
+And, run as "tcphs_px_craft.py --answer PORT=MSS...", a server of sorts:
+it answers every SYN to each PORT, IPv4 or IPv6, with a SYN-ACK that
+announces MSS (its kernel's RSTs filtered out by the test), until killed.
 
 CMD is a shell line, or "sysctl NETNS NAME=VALUE...", which this process
 writes into that namespace's /proc/sys itself (setns(2)): on the debug
@@ -185,6 +201,91 @@ def rst_connecting(addr, port):
     return True
 
 
+def send_l2(dev, mac, src, dst, seg):
+    """The IP packet of seg out of dev to the Ethernet address mac, past
+    this host's routing (which would keep a packet to its own address)."""
+    proto = 0x86DD if ":" in dst else 0x0800
+    with socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0) as s:
+        s.sendto(pkt.ip(src, dst, seg),
+                 (dev, proto, 0, 0, bytes.fromhex(mac.replace(":", ""))))
+
+
+def syn_data(addr, port, payload, tfo):
+    """True if the SYN-ACK to a SYN with payload acknowledges the SYN alone
+    and the server takes payload sent again after the handshake."""
+    sport = random.randint(20000, 30000)
+    isn = random.getrandbits(32)
+    opts = OPTS + ([(34, os.urandom(8))] if tfo else [])
+    peer(addr).drain()
+    send_tcp(addr, sport=sport, dport=port, flags="S", seq=isn,
+             window=65535, options=opts, payload=payload)
+    sa = peer(addr).wait(lambda t: t.sport == port and t.dport == sport, 30)
+    if sa is None or sa.flags != "SA":
+        raise OSError("no SYN-ACK from %s:%d" % (addr, port))
+    if sa.ack != (isn + 1) & 0xFFFFFFFF:
+        print("# syndata: the SYN-ACK acknowledged %d bytes of data" %
+              ((sa.ack - isn - 1) & 0xFFFFFFFF), file=sys.stderr)
+        return False
+    return acked(addr, port, sport, isn + 1, sa.seq + 1, payload)
+
+
+def forge(addr, port, arg):
+    """The third ACK with TEXT; a server SYN-ACK forged from this side;
+    then CMD: True once the server acknowledges TEXT."""
+    dev, mac, text, cmd = arg.split(" ", 3)
+    payload = text.encode()
+    sport, isn, sa = handshake_start(addr, port)
+    ack(addr, port, sport, isn + 1, sa.seq + 1, payload)
+    send_l2(dev, mac, addr, source(addr), pkt.tcp(
+        addr, source(addr), sport=port, dport=sport, flags="SA",
+        seq=random.getrandbits(32), ack=isn + 1, window=65535,
+        options=OPTS))
+    time.sleep(0.5)
+    if not run_cmd(cmd):
+        return False
+    want = (isn + 1 + len(payload)) & 0xFFFFFFFF
+    return peer(addr).wait(lambda t: t.sport == port and t.dport == sport
+                           and t.ack == want, 30) is not None
+
+
+def martian(addr, port, arg):
+    """A SYN from SRC to DST, at Ethernet address MAC: True if no SYN-ACK
+    comes back."""
+    dev, mac, src, dst = arg.split(" ")
+    src = source(addr) if src == "-" else src
+    dst = addr if dst == "-" else dst
+    sport = random.randint(20000, 30000)
+    peer(addr).drain()
+    send_l2(dev, mac, src, dst, pkt.tcp(
+        src, dst, sport=sport, dport=port, flags="S",
+        seq=random.getrandbits(32), window=65535, options=OPTS))
+    return peer(addr).wait(lambda t: t.sport == port and t.dport == sport,
+                           1) is None
+
+
+def answer(specs):
+    """Answer each SYN to a PORT of specs (PORT=MSS) with a SYN-ACK that
+    announces MSS, for ever."""
+    mss = {int(p): int(m) for p, m in (spec.split("=") for spec in specs)}
+    rx = {socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_TCP): fam
+          for fam in (socket.AF_INET, socket.AF_INET6)}
+    with open("/tmp/tcphs-answering", "w"):
+        pass
+    while True:
+        for sock in select.select(list(rx), [], [])[0]:
+            data, frm = sock.recvfrom(65535)
+            seg = pkt.parse(data, rx[sock])
+            if seg is None or seg.flags != "S" or seg.dport not in mss:
+                continue
+            src = frm[0]
+            me = source(src)
+            opts = [("MSS", mss[seg.dport])] + OPTS[1:]
+            peer(src).send(pkt.ip(me, src, pkt.tcp(
+                me, src, sport=seg.dport, dport=seg.sport, flags="SA",
+                seq=random.getrandbits(32), ack=seg.seq + 1,
+                window=65535, options=opts)), src)
+
+
 CLONE_NEWNET = 0x40000000
 
 
@@ -228,6 +329,12 @@ def scenario(name, addr, port, arg):
         return rst_connecting(addr, port)
     if name == "sh":
         return run_cmd(arg)
+    if name in ("syndata", "tfodata"):
+        return syn_data(addr, port, arg.encode(), name == "tfodata")
+    if name == "forge":
+        return forge(addr, port, arg)
+    if name == "martian":
+        return martian(addr, port, arg)
     if name == "send":
         n, count, *then = arg.split(" ", 2)
         return all(tcphs_xfer.send_one(addr, port, int(n), *then)
@@ -235,6 +342,8 @@ def scenario(name, addr, port, arg):
     sport, isn, sa = handshake_start(addr, port)
     if name == "synack":
         print("%08x" % sa.seq)
+    elif name == "synmss":
+        print("mss %d %s" % (port, sa.mss))
     elif name == "badack":
         ack(addr, port, sport, isn + 1, sa.seq + 2)
     elif name == "rstbad":
@@ -269,6 +378,8 @@ def run(addr, specs):
 
 
 def main():
+    if sys.argv[1:2] == ["--answer"]:
+        answer(sys.argv[2:])
     if sys.argv[1:] != ["--serve"]:
         sys.exit(1 if run(sys.argv[1], sys.argv[2:]) else 0)
     for line in sys.stdin:
