@@ -216,6 +216,9 @@ static void tcphs_px_connecting_phase(struct tcphs_net *tn,
 			/* The server drops its half. */
 			tcphs_px_decide(r, NF_ACCEPT);
 		} else {
+			/* A bare ACK has nothing to hold: counted, taken. */
+			if (!seg->payload_len && !(seg->flags & TCPHS_FIN))
+				r->stat = TCPHS_STAT_PROXY_ABSORBED;
 			tcphs_px_decide(r, tcphs_px_hold(tn, px, p));
 		}
 		return;

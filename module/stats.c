@@ -52,6 +52,7 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_PROXY_MSS_REFUSED]	= "proxy_mss_refused",
 	[TCPHS_STAT_PROXY_MARTIAN]	= "proxy_martian",
 	[TCPHS_STAT_PROXY_SYN_DATA]	= "proxy_syn_data",
+	[TCPHS_STAT_PROXY_ABSORBED]	= "proxy_absorbed",
 };
 
 static const char *tcphs_stat_name(unsigned int i)

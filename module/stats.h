@@ -51,6 +51,7 @@ enum tcphs_stat {
 	TCPHS_STAT_PROXY_MSS_REFUSED,	/* server MSS out of range: not learned */
 	TCPHS_STAT_PROXY_MARTIAN,	/* SYNs from or to no host: dropped */
 	TCPHS_STAT_PROXY_SYN_DATA,	/* SYNs with data: answered, data left */
+	TCPHS_STAT_PROXY_ABSORBED,	/* bare client ACKs while connecting */
 	/* Then one per enum tcphs_reason but TCPHS_R_OK, in its order. */
 	TCPHS_STAT_REASON_BASE,
 	TCPHS_NR_STATS = TCPHS_STAT_REASON_BASE + TCPHS_NR_REASONS - 1

@@ -29,15 +29,18 @@ hold_syns() {
 }
 
 forged() {	# FAMILY ADDR
-	local fam=$1 addr=$2 forged0 text=forged-synack-$1 out
+	local fam=$1 addr=$2 forged0 absorbed0 text=forged-synack-$1 out
 
 	rm -f /tmp/tcphs-rec-8101
 	forged0=$(tcphs_stat "$NS_R" proxy_synack_forged)
+	absorbed0=$(tcphs_stat "$NS_R" proxy_absorbed)
 	hold_syns
 	out=$(craft "$addr" "forge:8101:c0 $R0_MAC $text ip netns exec $NS_S nft delete table inet hold")
 	echo "$out" | sed 's/^/# /'
 	check_eq "$fam: a server SYN-ACK forged by the client is refused, counted" \
 		1 "$(delta "$NS_R" proxy_synack_forged "$forged0")"
+	check_eq "$fam: the client's bare ACK meanwhile is taken, counted" \
+		1 "$(delta "$NS_R" proxy_absorbed "$absorbed0")"
 	check_eq "$fam: the real server's SYN-ACK then opens the connection" \
 		"forge 8101 ok" "$out"
 	wait_for 30 recorded 8101 "$text"

@@ -230,8 +230,9 @@ def syn_data(addr, port, payload, tfo):
 
 
 def forge(addr, port, arg):
-    """The third ACK with TEXT; a server SYN-ACK forged from this side;
-    then CMD: True once the server acknowledges TEXT."""
+    """The third ACK with TEXT; a server SYN-ACK forged from this side; a
+    bare ACK while the server is still asked; then CMD: True once the
+    server acknowledges TEXT."""
     dev, mac, text, cmd = arg.split(" ", 3)
     payload = text.encode()
     sport, isn, sa = handshake_start(addr, port)
@@ -240,6 +241,7 @@ def forge(addr, port, arg):
         addr, source(addr), sport=port, dport=sport, flags="SA",
         seq=random.getrandbits(32), ack=isn + 1, window=65535,
         options=OPTS))
+    ack(addr, port, sport, isn + 1 + len(payload), sa.seq + 1)
     time.sleep(0.5)
     if not run_cmd(cmd):
         return False
