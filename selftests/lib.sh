@@ -244,6 +244,17 @@ tcphs_stats() {
 	} <<<"$NS_TEXT"
 }
 
+# tcphs_nonzero NETNS: every counter that is not 0, as TAP comments (what
+# a failed check on a counter prints, to tell why).
+tcphs_nonzero() {
+	local k
+
+	tcphs_stats "$1"
+	for k in "${!STAT[@]}"; do
+		[ "${STAT[$k]}" = 0 ] || echo "# $k=${STAT[$k]}"
+	done | sort
+}
+
 # tcphs_stat NETNS NAME: a counter of /proc/net/stat/tcphs, summed over CPUs.
 tcphs_stat() {
 	tcphs_stats "$1"
