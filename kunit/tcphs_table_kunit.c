@@ -848,6 +848,55 @@ static void table_tracked_test(struct kunit *test)
 }
 
 /*
+ * A full table's eviction (tcphs_table_evict()): the oldest tracked flow
+ * whose handshake never completed, never an established one nor an
+ * owner's, one per call, and nothing when none is left.
+ */
+static void table_evict_test(struct kunit *test)
+{
+	static const u8 states[] = {
+		TCPHS_ESTABLISHED, TCPHS_SYN_SENT, TCPHS_SYN_RCVD,
+		TCPHS_ESTABLISHED, TCPHS_SYN_SENT,
+	};
+	/* born: the two oldest are established, then 2, 4, 1 by age */
+	static const u32 born[] = { 10, 300, 100, 5, 200 };
+	struct tt_ctx *ctx = test->priv;
+	struct tcphs_table *t = &ctx->t;
+	struct tcphs_flow *f[ARRAY_SIZE(states)];
+	struct tt_owner *o = tt_owners(test, ctx, 1);
+	struct tcphs_tuple tu;
+	unsigned int i;
+	bool evicted;
+
+	o->flow.hs.state = TCPHS_SYN_RCVD;	/* an owner's: kept */
+	o->flow.born = 1;
+	tt_link_owners(test, t, o, 1);
+	for (i = 0; i < ARRAY_SIZE(states); i++) {
+		tt_nth(&tu, 10 + i);
+		f[i] = tt_track(test, t, &tu);
+		f[i]->hs.state = states[i];
+		f[i]->born = born[i];
+	}
+	for (i = 0; i < 3; i++) {
+		rcu_read_lock();
+		evicted = tcphs_table_evict(t, tcphs_table_hash(t, &f[0]->tuple));
+		rcu_read_unlock();
+		KUNIT_EXPECT_TRUE(test, evicted);
+	}
+	KUNIT_EXPECT_TRUE(test, tcphs_flow_linked(f[0]));
+	KUNIT_EXPECT_FALSE(test, tcphs_flow_linked(f[1]));
+	KUNIT_EXPECT_FALSE(test, tcphs_flow_linked(f[2]));
+	KUNIT_EXPECT_TRUE(test, tcphs_flow_linked(f[3]));
+	KUNIT_EXPECT_FALSE(test, tcphs_flow_linked(f[4]));
+	KUNIT_EXPECT_TRUE(test, tcphs_flow_linked(&o->flow));
+	rcu_read_lock();
+	evicted = tcphs_table_evict(t, tcphs_table_hash(t, &f[0]->tuple));
+	rcu_read_unlock();
+	KUNIT_EXPECT_FALSE(test, evicted);
+	KUNIT_EXPECT_EQ(test, tt_count(t), 3);
+}
+
+/*
  * tcphs_table_destroy() unlinks every flow, owners' and tracked, says how
  * many there were, and each is freed once after a grace period.
  */
@@ -1706,6 +1755,7 @@ static struct kunit_case tcphs_table_cases[] = {
 			      { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE(table_unlink_test),
 	KUNIT_CASE(table_tracked_test),
+	KUNIT_CASE(table_evict_test),
 	KUNIT_CASE(table_destroy_test),
 	KUNIT_CASE(table_sweep_test),
 	KUNIT_CASE(table_walk_test),

@@ -43,6 +43,33 @@ static bool tcphs_passes(const struct tcphs_net *tn, u8 reason)
 	       !tcphs_reason_drops(reason);
 }
 
+/*
+ * A SYN tcphs had no room (or memory) to track leaves its flow unknown:
+ * the SYN-ACK would find no flow and be dropped as synack_no_syn, and the
+ * handshake, which a correct peer made, would fail in enforce mode. So for
+ * timeout_syn_sent after such a SYN, a SYN-ACK of no flow passes (counted
+ * under its reason and untracked_passed): a full table costs the
+ * synack_no_syn filter for a while, never a connection. Nothing else of
+ * an untracked flow is dropped: CLOSED passes ACKs, FINs and RSTs.
+ */
+static void tcphs_untracked_now(struct tcphs_net *tn)
+{
+	unsigned long until = jiffies +
+			      READ_ONCE(tn->cfg.timeout_syn_sent) * HZ;
+
+	if (READ_ONCE(tn->untracked_until) != until)
+		WRITE_ONCE(tn->untracked_until, until);
+}
+
+static bool tcphs_untracked_lately(struct tcphs_net *tn, u8 reason)
+{
+	if (reason != TCPHS_R_SYNACK_NO_SYN ||
+	    !time_before(jiffies, READ_ONCE(tn->untracked_until)))
+		return false;
+	tcphs_stat_inc(tn->stats, TCPHS_STAT_UNTRACKED_PASSED);
+	return true;
+}
+
 static void tcphs_count_step(struct tcphs_net *tn, const struct tcphs_seg *seg,
 			     const struct tcphs_step *st, u8 old_state)
 {
@@ -68,16 +95,35 @@ static void tcphs_count_step(struct tcphs_net *tn, const struct tcphs_seg *seg,
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_RESET);
 }
 
-/* A SYN with no flow: make one, unless a twin got in first. */
+/* Link @flow unless a twin got in first (*twin) or the table is full. */
+static bool tcphs_track_link(struct tcphs_net *tn,
+			     const struct tcphs_tuple *tu, u32 hash,
+			     struct tcphs_flow *flow, struct tcphs_flow **twin)
+{
+	struct tcphs_table *t = &tn->table;
+	spinlock_t *lock = tcphs_table_lock(t, hash);
+	enum tcphs_dir dir;
+	bool linked;
+
+	spin_lock_bh(lock);
+	*twin = tcphs_table_find(t, hash, tu, &dir);
+	linked = !*twin && tcphs_table_insert(t, hash, flow,
+					      READ_ONCE(tn->cfg.max_flows));
+	spin_unlock_bh(lock);
+	return linked;
+}
+
+/*
+ * A SYN with no flow: make one, unless a twin got in first; in a full
+ * table, in the place of the oldest handshake nothing answered.
+ */
 static u8 tcphs_track_new(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 			  u32 hash, const struct tcphs_seg *seg)
 {
 	static const struct tcphs_hs closed;
 	struct tcphs_table *t = &tn->table;
-	spinlock_t *lock = tcphs_table_lock(t, hash);
 	struct tcphs_step st = tcphs_fsm_step(&closed, seg, TCPHS_DIR_ORIG);
 	struct tcphs_flow *flow, *twin;
-	enum tcphs_dir dir;
 	bool linked;
 
 	if (!st.commit || !tcphs_passes(tn, st.reason)) {
@@ -88,16 +134,16 @@ static u8 tcphs_track_new(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	flow = tcphs_flow_alloc(tu);
 	if (!flow) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_ALLOC_FAILED);
+		tcphs_untracked_now(tn);
 		return st.reason;
 	}
 	tcphs_fsm_commit(&flow->hs, seg, TCPHS_DIR_ORIG, &st);
 
-	spin_lock_bh(lock);
-	twin = tcphs_table_find(t, hash, tu, &dir);
-	linked = !twin && tcphs_table_insert(t, hash, flow,
-					     READ_ONCE(tn->cfg.max_flows));
-	spin_unlock_bh(lock);
-
+	linked = tcphs_track_link(tn, tu, hash, flow, &twin);
+	if (!linked && !twin && tcphs_table_evict(t, hash)) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_EVICTED);
+		linked = tcphs_track_link(tn, tu, hash, flow, &twin);
+	}
 	if (linked) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_NEW);
 		if (st.note & TCPHS_NOTE_SYN_DATA)
@@ -105,8 +151,10 @@ static u8 tcphs_track_new(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 		return st.reason;
 	}
 	tcphs_flow_free(flow);
-	if (!twin)
+	if (!twin) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_TABLE_FULL);
+		tcphs_untracked_now(tn);
+	}
 	return st.reason;
 }
 
@@ -247,7 +295,7 @@ static unsigned int tcphs_segment(struct sk_buff *skb, unsigned int thoff,
 	if (reason == TCPHS_R_OK)
 		return NF_ACCEPT;
 	tcphs_stat_inc(tn->stats, tcphs_stat_reason(reason));
-	if (tcphs_passes(tn, reason))
+	if (tcphs_passes(tn, reason) || tcphs_untracked_lately(tn, reason))
 		return NF_ACCEPT;
 	tcphs_stat_inc(tn->stats, TCPHS_STAT_DROPPED);
 	return NF_DROP;

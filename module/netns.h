@@ -24,6 +24,10 @@ struct tcphs_net {
 	struct ctl_table_header *sysctl_hdr;
 	struct tcphs_gc_work gc;
 	struct tcphs_proxy_net px;
+	/* jiffies until which a SYN-ACK of no flow may be one tcphs had no
+	 * room to track (hook.c, tcphs_untracked_lately())
+	 */
+	unsigned long untracked_until;
 };
 
 extern unsigned int tcphs_net_id;

@@ -328,6 +328,7 @@ unsigned int tcphs_px_cookie_ack(struct tcphs_net *tn,
 				 const struct tcphs_pkt *p, u32 hash)
 {
 	const struct tcphs_secrets *sec = rcu_dereference(tn->cfg.secrets);
+	unsigned int max_flows = READ_ONCE(tn->cfg.max_flows);
 	const struct tcphs_seg *seg = p->seg;
 	struct tcphs_table *t = &tn->table;
 	spinlock_t *lock = tcphs_table_lock(t, hash);
@@ -335,7 +336,7 @@ unsigned int tcphs_px_cookie_ack(struct tcphs_net *tn,
 	struct tcphs_ends ends;
 	struct tcphs_flow *twin;
 	struct tcphs_proxy *px;
-	struct tcphs_out syn;
+	struct tcphs_out syn, rst;
 	unsigned int verdict;
 	enum tcphs_dir dir;
 
@@ -358,14 +359,25 @@ unsigned int tcphs_px_cookie_ack(struct tcphs_net *tn,
 	px->our_tsval = seg->opt.tsecr;
 	px->our_wscale = tcphs_cookie_wscale_of(px);
 
+	/* A full table makes room first, as a SYN's flow does (hook.c). */
+	if (atomic_read(&t->count) >= max_flows && tcphs_table_evict(t, hash))
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_EVICTED);
 	spin_lock_bh(lock);
 	twin = tcphs_table_find(t, hash, p->tu, &dir);
-	if (twin || !tcphs_table_insert(t, hash, &px->flow,
-					READ_ONCE(tn->cfg.max_flows))) {
+	if (!twin && !tcphs_table_insert(t, hash, &px->flow, max_flows)) {
+		/* A proven client: told at once, never left hanging. */
+		spin_unlock_bh(lock);
+		tcphs_px_out_rst_client(px, &rst);
+		tcphs_px_free(px);
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_TABLE_FULL);
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_FULL_RESET);
+		tcphs_px_send(tn, &rst, 1);
+		return NF_DROP;
+	}
+	if (twin) {
 		spin_unlock_bh(lock);
 		tcphs_px_free(px);
-		tcphs_stat_inc(tn->stats, twin ? TCPHS_STAT_PROXY_ACK_BAD :
-				TCPHS_STAT_TABLE_FULL);
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_ACK_BAD);
 		return NF_DROP;
 	}
 	tcphs_px_accept(px, p, &syn);

@@ -24,6 +24,8 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_FLOWS_CLOSED]	= "flows_closed",
 	[TCPHS_STAT_FLOWS_EXPIRED]	= "flows_expired",
 	[TCPHS_STAT_TABLE_FULL]		= "table_full",
+	[TCPHS_STAT_EVICTED]		= "evicted",
+	[TCPHS_STAT_UNTRACKED_PASSED]	= "untracked_passed",
 	[TCPHS_STAT_ALLOC_FAILED]	= "alloc_failed",
 	[TCPHS_STAT_SYN_RETRANS]	= "syn_retrans",
 	[TCPHS_STAT_SYNACK_RETRANS]	= "synack_retrans",
@@ -53,6 +55,7 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_PROXY_MARTIAN]	= "proxy_martian",
 	[TCPHS_STAT_PROXY_SYN_DATA]	= "proxy_syn_data",
 	[TCPHS_STAT_PROXY_ABSORBED]	= "proxy_absorbed",
+	[TCPHS_STAT_PROXY_FULL_RESET]	= "proxy_full_reset",
 };
 
 static const char *tcphs_stat_name(unsigned int i)

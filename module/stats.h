@@ -23,6 +23,8 @@ enum tcphs_stat {
 	TCPHS_STAT_FLOWS_CLOSED,	/* ended by both FINs and a timeout */
 	TCPHS_STAT_FLOWS_EXPIRED,	/* ended by an idle timeout */
 	TCPHS_STAT_TABLE_FULL,		/* SYNs untracked: max_flows reached */
+	TCPHS_STAT_EVICTED,		/* unanswered SYNs evicted for room */
+	TCPHS_STAT_UNTRACKED_PASSED,	/* flowless SYN-ACKs passed: see hook.c */
 	TCPHS_STAT_ALLOC_FAILED,	/* SYNs untracked: no memory */
 	TCPHS_STAT_SYN_RETRANS,
 	TCPHS_STAT_SYNACK_RETRANS,
@@ -52,6 +54,7 @@ enum tcphs_stat {
 	TCPHS_STAT_PROXY_MARTIAN,	/* SYNs from or to no host: dropped */
 	TCPHS_STAT_PROXY_SYN_DATA,	/* SYNs with data: answered, data left */
 	TCPHS_STAT_PROXY_ABSORBED,	/* bare client ACKs while connecting */
+	TCPHS_STAT_PROXY_FULL_RESET,	/* proven clients reset: no room */
 	/* Then one per enum tcphs_reason but TCPHS_R_OK, in its order. */
 	TCPHS_STAT_REASON_BASE,
 	TCPHS_NR_STATS = TCPHS_STAT_REASON_BASE + TCPHS_NR_REASONS - 1

@@ -171,6 +171,81 @@ bool tcphs_table_insert(struct tcphs_table *t, u32 hash,
 	return true;
 }
 
+/*
+ * How far a full table looks for an entry to evict: this many entries, in
+ * at most this many buckets from the new flow's (empty ones cost a load).
+ */
+#define TCPHS_EVICT_ENTRIES	16
+#define TCPHS_EVICT_BUCKETS	1024
+
+/*
+ * A tracked flow whose handshake never completed: what a spoofed SYN
+ * leaves, answered by the server or not. Oldest first, so a handshake in
+ * progress outlives a flood that does not outpace the whole table.
+ */
+static bool tcphs_flow_evictable(const struct tcphs_flow *flow)
+{
+	return !flow->ops && READ_ONCE(flow->hs.state) != TCPHS_ESTABLISHED;
+}
+
+/* The oldest evictable flow of bucket @b, if older than @best's. */
+static struct tcphs_flow *tcphs_evict_pick(struct tcphs_table *t,
+					   unsigned int b,
+					   struct tcphs_flow *best,
+					   unsigned int *seen)
+	__must_hold(RCU)
+{
+	struct tcphs_flow *flow;
+
+	hlist_for_each_entry_rcu(flow, &t->buckets[b], node) {
+		(*seen)++;
+		if (tcphs_flow_evictable(flow) &&
+		    (!best || (s32)(flow->born - best->born) < 0))
+			best = flow;
+	}
+	return best;
+}
+
+/**
+ * tcphs_table_evict() - make room in a full table, as conntrack's
+ * early_drop() does
+ * @t: the table
+ * @hash: the hash of the flow that wants in
+ *
+ * Unlinks the oldest tracked flow whose handshake never completed among
+ * the entries near @hash's bucket, as a SYN flood's entries all are.
+ * Established flows and those of an owner (proxy mode, with its own
+ * bounds) are never evicted. Call without a bucket lock, under
+ * rcu_read_lock().
+ *
+ * Return: true if a flow was evicted.
+ */
+bool tcphs_table_evict(struct tcphs_table *t, u32 hash)
+	__must_hold(RCU)
+{
+	struct tcphs_flow *victim = NULL;
+	unsigned int i, b, seen = 0;
+	spinlock_t *lock;	/* the victim's bucket's */
+	bool evicted;
+
+	for (i = 0; i < TCPHS_EVICT_BUCKETS && seen < TCPHS_EVICT_ENTRIES;
+	     i++) {
+		b = (hash + i) & t->mask;
+		if (!hlist_empty(&t->buckets[b]))
+			victim = tcphs_evict_pick(t, b, victim, &seen);
+	}
+	if (!victim)
+		return false;
+	lock = tcphs_table_lock(t, tcphs_table_hash(t, &victim->tuple));
+	spin_lock_bh(lock);
+	/* Still there, and its handshake still not done. */
+	evicted = tcphs_flow_linked(victim) && tcphs_flow_evictable(victim);
+	if (evicted)
+		tcphs_table_unlink(t, victim);
+	spin_unlock_bh(lock);
+	return evicted;
+}
+
 static void tcphs_sweep_bucket(struct tcphs_table *t, unsigned int b,
 			       tcphs_sweep_fn visit, void *arg)
 {

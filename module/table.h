@@ -65,6 +65,7 @@ struct tcphs_flow *tcphs_table_find(struct tcphs_table *t, u32 hash,
 bool tcphs_table_insert(struct tcphs_table *t, u32 hash,
 			struct tcphs_flow *flow, unsigned int max_flows);
 void tcphs_table_unlink(struct tcphs_table *t, struct tcphs_flow *flow);
+bool tcphs_table_evict(struct tcphs_table *t, u32 hash);
 
 /*
  * Visit every flow under its bucket's lock; those @visit returns true for

@@ -21,6 +21,10 @@ ends the answer to each with a line "done":
   forge ADDR PORT SPORT ROUNDS
                       ROUNDS of random-number forgeries, both ways, at the
                       real connection ADDR:PORT <- SPORT; "forge ok"
+  synflood ADDR PORT COUNT US
+                      COUNT SYNs to ADDR:PORT, US microseconds apart, each
+                      from a random address of the client's subnet (/24
+                      or /64) and port: "synflood ok"
 
 The forgeries a host on the server's side would make (src: the server) go
 out of a raw socket opened in SERVER_NS; the record of the flow is read
@@ -227,6 +231,27 @@ def forge(side, addr, port, sport, rounds):
     report("forge", True)
 
 
+def synflood(addr, port, count, gap_us):
+    """Spoofed sources on the client's link: the router's neighbour
+    lookup for their SYN-ACKs fails, so nothing answers tcphs or the
+    server for them."""
+    mine = px.source(addr)
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    net = socket.inet_pton(family, mine)
+    keep = 3 if family == socket.AF_INET else 8
+    for _ in range(count):
+        host = net[:keep] + os.urandom(len(net) - keep)
+        src = socket.inet_ntop(family, host)
+        if src == mine:
+            continue
+        px.peer(addr).send(pkt.ip(src, addr, pkt.tcp(
+            src, addr, sport=random.randint(1024, 65535), dport=port,
+            flags="S", seq=random.getrandbits(32), window=65535,
+            options=px.OPTS)), addr)
+        time.sleep(gap_us / 1e6)
+    report("synflood", True)
+
+
 def report(name, good):
     print("%s %s" % (name, "ok" if good else "fail"), flush=True)
 
@@ -242,6 +267,8 @@ def main():
                 crafted(args[0], side, args[1], int(args[2]))
             elif what == "badsyn":
                 badsyn(args[0], int(args[1]))
+            elif what == "synflood":
+                synflood(args[0], int(args[1]), int(args[2]), int(args[3]))
             elif what == "forge":
                 forge(side, args[0], int(args[1]), int(args[2]),
                       int(args[3]))

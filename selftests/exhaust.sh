@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A full flow table degrades tcphs, never black-holes (hardening II, items
+# 1, 2 and 4), IPv4 and IPv6, on a router with max_flows 64:
+#
+#  - enforce mode: spoofed-source SYNs (sources on the client's link that
+#    never answer) fill the table, and a trickle of them keeps it full
+#    while a legitimate client makes 100 exchanges: at least 99 complete,
+#    and the oldest unanswered handshakes were evicted for them (evicted);
+#  - proxy mode, the same trickle to a tracked port while the client uses
+#    a proxied one: its cookie third ACKs find room by eviction too;
+#  - a table full of established flows, which are never evicted: in
+#    enforce mode a new connection still completes (its SYN-ACK, of no
+#    flow, passes: untracked_passed); in proxy mode a proven client that
+#    finds no room is reset at once (proxy_full_reset), not left hanging.
+
+. "$(dirname "$0")/lib.sh"
+
+BLIND=$TOP/selftests/tcphs_blind.py
+XFER=$TOP/selftests/tcphs_xfer.py
+MAX=64
+PROBES=${PROBES:-100}
+
+trap 'topo_down; tcphs_unload' EXIT
+require_tool python3 test -x /usr/bin/python3
+ktap_header
+tcphs_unload
+tcphs_load
+topo_up
+s "$XFER" serve 8000 &
+s "$TCPHS_CONN" listen :: 8001 &
+wait_for 60 server_listening 8000
+wait_for 60 server_listening 8001
+coproc FLOOD { c /usr/bin/python3 -S "$BLIND" --serve "$NS_S"; }
+
+# flood ADDR PORT COUNT US: spoofed SYNs, from the long-lived helper.
+flood() {
+	local IFS=$'\t' line
+
+	echo "synflood	$1	$2	$3	$4" >&"${FLOOD[1]}"
+	while IFS= read -r line <&"${FLOOD[0]}"; do
+		[ "$line" = done ] && return 0
+	done
+	return 1
+}
+
+# trickle ADDR PORT: a second helper keeps the table full in the
+# background while the client connects: 50 SYNs a second for 5 s.
+trickle() {
+	printf 'synflood\t%s\t%s\t250\t20000\n' "$1" "$2" |
+		c /usr/bin/python3 -S "$BLIND" --serve "$NS_S" >/dev/null &
+	TRICKLE=$!
+}
+
+probe() {	# ADDR COUNT: prints "OK/COUNT MEDIAN_MS"
+	c "$XFER" probe "$1" 8000 "$2" 3
+}
+
+most_complete() {	# OK/COUNT: at least 99 %
+	awk -v r="$1" 'BEGIN { split(r, a, "/"); exit !(a[1] * 100 >= a[2] * 99) }'
+}
+
+limits() {	# MODE PROXY_PORTS
+	r sysctl -qw net.tcphs.mode="$1" net.tcphs.proxy_ports="$2" \
+		net.tcphs.max_flows=$MAX net.tcphs.timeout_syn_sent=120 \
+		net.tcphs.timeout_syn_rcvd=120
+}
+
+# filled MODE FAMILY ADDR FLOOD_PORT: the table full of unanswered SYNs.
+filled() {
+	local mode=$1 fam=$2 addr=$3 port=$4 ok ms
+
+	tcphs_unload
+	tcphs_load
+	limits "$mode" 8000
+	flood "$addr" "$port" $((MAX * 2)) 1000
+	check_eq "$mode $fam: spoofed SYNs filled the table" $MAX \
+		"$(tcphs_entries "$NS_R")"
+	trickle "$addr" "$port"
+	read -r ok ms <<<"$(probe "$addr" "$PROBES")"
+	wait "$TRICKLE"
+	echo "# $mode $fam: $ok exchanges under the trickle (median $ms ms)"
+	check "$mode $fam: at least 99% of exchanges complete" most_complete "$ok"
+	check "$mode $fam: unanswered handshakes were evicted for them" \
+		test "$(tcphs_stat "$NS_R" evicted)" -gt 0
+}
+
+# established MODE FAMILY ADDR: the table full of established flows.
+established() {
+	local mode=$1 fam=$2 addr=$3 ok ms held
+
+	tcphs_unload
+	tcphs_load
+	limits "$mode" 8000
+	coproc HOLD { c "$TCPHS_CONN" hold "$addr" 8001 $MAX; }
+	read -r held <&"${HOLD[0]}"
+	check_eq "$mode $fam: $MAX connections established" "held $MAX" "$held"
+	check_eq "$mode $fam: they fill the table" $MAX "$(tcphs_entries "$NS_R")"
+	read -r ok ms <<<"$(probe "$addr" 5)"
+	echo "# $mode $fam: $ok exchanges with the table full of established flows"
+	tcphs_stats "$NS_R"
+	if [ "$mode" = enforce ]; then
+		check_eq "$mode $fam: a new connection still completes" 5/5 "$ok"
+		check "$mode $fam: its SYN-ACKs of no flow passed" \
+			test "${STAT[untracked_passed]}" -gt 0
+	else
+		check_eq "$mode $fam: no room for a proven client" 0/5 "$ok"
+		check "$mode $fam: which is reset, not left hanging" \
+			test "${STAT[proxy_full_reset]}" -ge 5
+	fi
+	check_eq "$mode $fam: no established flow was evicted" $MAX \
+		"$(tcphs_entries "$NS_R")"
+	exec {HOLD[1]}>&-
+	wait "$HOLD_PID" 2>/dev/null
+}
+
+for addr in $S4 $S6; do
+	fam=ipv4
+	[[ $addr != *:* ]] || fam=ipv6
+	filled enforce $fam "$addr" 8001
+	filled proxy $fam "$addr" 8001
+	established enforce $fam "$addr"
+	established proxy $fam "$addr"
+done
+ktap_finish
