@@ -18,11 +18,16 @@
 struct sk_buff;
 struct tcphs_net;
 
+/* Ports' slots in tcphs_proxy_net.cookie_sent (a power of two). */
+#define TCPHS_PX_COOKIE_SLOTS	64
+
 /* A namespace's part of proxy mode. */
 struct tcphs_proxy_net {
 	atomic_t halfopen;		/* flows awaiting a third ACK */
 	bool proxied;			/* a flow was ever proxied here */
 	struct tcphs_dest_cache dests;	/* what servers announced */
+	/* By port slot: the cookie period of the last cookie sent, + 1 */
+	u32 cookie_sent[TCPHS_PX_COOKIE_SLOTS];
 };
 
 /* A segment as the hook hands it over. */

@@ -85,6 +85,7 @@ void tcphs_px_out_synack(const struct tcphs_tuple *tu,
 			 struct tcphs_out *o);
 void tcphs_px_out_syn(const struct tcphs_proxy *px, struct tcphs_out *o);
 void tcphs_px_out_ack(const struct tcphs_proxy *px, struct tcphs_out *o);
+void tcphs_px_out_rst_stray(const struct tcphs_pkt *p, struct tcphs_out *o);
 void tcphs_px_out_rst_client(const struct tcphs_proxy *px,
 			     struct tcphs_out *o);
 void tcphs_px_send(struct tcphs_net *tn, const struct tcphs_out *out,

@@ -60,6 +60,36 @@ void tcphs_px_offer(struct tcphs_net *tn, const struct tcphs_pkt *p,
 	to_server->ts = ours->ts;
 }
 
+/* A port's slot in cookie_sent: ports of one list share few slots. */
+static u32 *tcphs_px_cookie_slot(struct tcphs_net *tn, u16 port)
+{
+	return &tn->px.cookie_sent[port & (TCPHS_PX_COOKIE_SLOTS - 1)];
+}
+
+/* A cookie goes out for @port in @period: its ACKs may come back. */
+static void tcphs_px_cookie_sent(struct tcphs_net *tn, u16 port, u32 period)
+{
+	u32 *slot = tcphs_px_cookie_slot(tn, port);
+
+	if (READ_ONCE(*slot) != period + 1)
+		WRITE_ONCE(*slot, period + 1);
+}
+
+/*
+ * A flowless ACK can bring back a cookie only if tcphs sent cookies for
+ * its port in this period or the last, those a cookie is good in (as
+ * Linux's tcp_synq_no_recent_overflow() and FreeBSD's syncache_expand()
+ * ask): otherwise no MAC is even computed, and guessing one is not a way
+ * in at all while tcphs keeps state for every SYN.
+ */
+static bool tcphs_px_cookies_lately(struct tcphs_net *tn, u16 port,
+				    u32 period)
+{
+	u32 sent = READ_ONCE(*tcphs_px_cookie_slot(tn, port));
+
+	return sent && period - (sent - 1) <= 1;
+}
+
 /* Random, but for the low bits: the shift we announce, for a cookie. */
 static u32 tcphs_px_tsval(u8 our_wscale)
 {
@@ -242,6 +272,8 @@ unsigned int tcphs_px_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 			ours.syn.wscale = TCPHS_DEST_WSCALE;
 		isn = tcphs_px_isn(tn, p->tu, &to_server.syn, seg->seq, true);
 		tsval = tcphs_px_tsval(ours.syn.wscale);
+		tcphs_px_cookie_sent(tn, seg->dport,
+				     tcphs_cookie_period(ktime_get_ns()));
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_COOKIE);
 	}
 	tcphs_px_out_synack(p->tu, &ours, isn, seg->seq, tsval, seg->opt.tsval,
@@ -329,6 +361,7 @@ unsigned int tcphs_px_cookie_ack(struct tcphs_net *tn,
 {
 	const struct tcphs_secrets *sec = rcu_dereference(tn->cfg.secrets);
 	unsigned int max_flows = READ_ONCE(tn->cfg.max_flows);
+	u32 period = tcphs_cookie_period(ktime_get_ns());
 	const struct tcphs_seg *seg = p->seg;
 	struct tcphs_table *t = &tn->table;
 	spinlock_t *lock = tcphs_table_lock(t, hash);
@@ -340,10 +373,15 @@ unsigned int tcphs_px_cookie_ack(struct tcphs_net *tn,
 	unsigned int verdict;
 	enum tcphs_dir dir;
 
+	if (!tcphs_px_cookies_lately(tn, seg->dport, period)) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_COOKIE_UNSENT);
+		tcphs_px_out_rst_stray(p, &rst);
+		tcphs_px_send(tn, &rst, 1);
+		return NF_DROP;
+	}
 	tcphs_ends_of(p->tu, &ends);
 	if (!tcphs_cookie_check(&sec->cookie, &ends, seg->seq - 1,
-				seg->ack - 1, tcphs_cookie_period(ktime_get_ns()),
-				&opts)) {
+				seg->ack - 1, period, &opts)) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_COOKIE_BAD);
 		return NF_DROP;
 	}

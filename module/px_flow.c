@@ -35,6 +35,7 @@ void tcphs_proxy_net_init(struct tcphs_proxy_net *pn)
 	atomic_set(&pn->halfopen, 0);
 	pn->proxied = false;
 	tcphs_destcache_init(&pn->dests);
+	memset(pn->cookie_sent, 0, sizeof(pn->cookie_sent));
 }
 
 /*
@@ -172,6 +173,17 @@ void tcphs_px_out_ack(const struct tcphs_proxy *px, struct tcphs_out *o)
 	o->ack = px->our_isn + 1;
 	o->win = px->client_win;
 	o->tsecr = px->our_tsval;
+}
+
+/*
+ * RFC 9293 3.10.7.1: what a closed port answers an ACK of no connection
+ * with, a RST at SEG.ACK. The tuple is the segment's own.
+ */
+void tcphs_px_out_rst_stray(const struct tcphs_pkt *p, struct tcphs_out *o)
+{
+	tcphs_px_to_client(p->tu, o);
+	o->flags = TCPHS_RST;
+	o->seq = p->seg->ack;
 }
 
 void tcphs_px_out_rst_client(const struct tcphs_proxy *px,

@@ -56,6 +56,7 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_PROXY_SYN_DATA]	= "proxy_syn_data",
 	[TCPHS_STAT_PROXY_ABSORBED]	= "proxy_absorbed",
 	[TCPHS_STAT_PROXY_FULL_RESET]	= "proxy_full_reset",
+	[TCPHS_STAT_PROXY_COOKIE_UNSENT]	= "proxy_cookie_unsent",
 };
 
 static const char *tcphs_stat_name(unsigned int i)

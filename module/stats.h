@@ -55,6 +55,7 @@ enum tcphs_stat {
 	TCPHS_STAT_PROXY_SYN_DATA,	/* SYNs with data: answered, data left */
 	TCPHS_STAT_PROXY_ABSORBED,	/* bare client ACKs while connecting */
 	TCPHS_STAT_PROXY_FULL_RESET,	/* proven clients reset: no room */
+	TCPHS_STAT_PROXY_COOKIE_UNSENT,	/* flowless ACKs, no cookie sent lately */
 	/* Then one per enum tcphs_reason but TCPHS_R_OK, in its order. */
 	TCPHS_STAT_REASON_BASE,
 	TCPHS_NR_STATS = TCPHS_STAT_REASON_BASE + TCPHS_NR_REASONS - 1

@@ -13,7 +13,10 @@
 #  - a table full of established flows, which are never evicted: in
 #    enforce mode a new connection still completes (its SYN-ACK, of no
 #    flow, passes: untracked_passed); in proxy mode a proven client that
-#    finds no room is reset at once (proxy_full_reset), not left hanging.
+#    finds no room is reset at once (proxy_full_reset), not left hanging;
+#  - the cookie gate (item 3): 500 flowless ACKs to a proxied port that
+#    sent no cookie lately are not checked as cookies, and none opens a
+#    connection to the server.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -34,16 +37,19 @@ wait_for 60 server_listening 8000
 wait_for 60 server_listening 8001
 coproc FLOOD { c /usr/bin/python3 -S "$BLIND" --serve "$NS_S"; }
 
-# flood ADDR PORT COUNT US: spoofed SYNs, from the long-lived helper.
-flood() {
+# helper REQUEST...: one request to the long-lived helper, to its "done".
+helper() {
 	local IFS=$'\t' line
 
-	echo "synflood	$1	$2	$3	$4" >&"${FLOOD[1]}"
+	echo "$*" >&"${FLOOD[1]}"
 	while IFS= read -r line <&"${FLOOD[0]}"; do
 		[ "$line" = done ] && return 0
 	done
 	return 1
 }
+
+# flood ADDR PORT COUNT US: spoofed SYNs.
+flood() { helper synflood "$@"; }
 
 # trickle ADDR PORT: a second helper keeps the table full in the
 # background while the client connects: 50 SYNs a second for 5 s.
@@ -115,6 +121,22 @@ established() {
 	wait "$HOLD_PID" 2>/dev/null
 }
 
+# unsent FAMILY ADDR: flowless ACKs to a proxied port that sent no cookie.
+unsent() {
+	tcphs_unload
+	tcphs_load
+	limits proxy 8000
+	check "$1: a good exchange first (its SYN-ACK kept, no cookie)" \
+		most_complete "$(probe "$2" 1 | cut -d' ' -f1)"
+	helper ackflood "$2" 8000 500
+	tcphs_stats "$NS_R"
+	check_eq "$1: 500 flowless ACKs, no cookie sent: none checked as one" \
+		500 "${STAT[proxy_cookie_unsent]}"
+	check_eq "$1: no MAC was computed for them" 0 \
+		"${STAT[proxy_cookie_bad]}"
+	check_eq "$1: none reached the server" 1 "${STAT[proxy_connect]}"
+}
+
 for addr in $S4 $S6; do
 	fam=ipv4
 	[[ $addr != *:* ]] || fam=ipv6
@@ -122,5 +144,6 @@ for addr in $S4 $S6; do
 	filled proxy $fam "$addr" 8001
 	established enforce $fam "$addr"
 	established proxy $fam "$addr"
+	unsent $fam "$addr"
 done
 ktap_finish

@@ -21,6 +21,9 @@ ends the answer to each with a line "done":
   forge ADDR PORT SPORT ROUNDS
                       ROUNDS of random-number forgeries, both ways, at the
                       real connection ADDR:PORT <- SPORT; "forge ok"
+  ackflood ADDR PORT COUNT
+                      COUNT ACKs of no connection, random ports and
+                      numbers, from the client's address: "ackflood ok"
   synflood ADDR PORT COUNT US
                       COUNT SYNs to ADDR:PORT, US microseconds apart, each
                       from a random address of the client's subnet (/24
@@ -252,6 +255,14 @@ def synflood(addr, port, count, gap_us):
     report("synflood", True)
 
 
+def ackflood(addr, port, count):
+    for _ in range(count):
+        send_client(addr, sport=random.randint(1024, 65535), dport=port,
+                    flags="A", seq=random.getrandbits(32),
+                    ack=random.getrandbits(32), window=502)
+    report("ackflood", True)
+
+
 def report(name, good):
     print("%s %s" % (name, "ok" if good else "fail"), flush=True)
 
@@ -267,6 +278,8 @@ def main():
                 crafted(args[0], side, args[1], int(args[2]))
             elif what == "badsyn":
                 badsyn(args[0], int(args[1]))
+            elif what == "ackflood":
+                ackflood(args[0], int(args[1]), int(args[2]))
             elif what == "synflood":
                 synflood(args[0], int(args[1]), int(args[2]), int(args[3]))
             elif what == "forge":
