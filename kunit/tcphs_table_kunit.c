@@ -849,17 +849,18 @@ static void table_tracked_test(struct kunit *test)
 
 /*
  * A full table's eviction (tcphs_table_evict()): the oldest tracked flow
- * whose handshake never completed, never an established one nor an
- * owner's, one per call, and nothing when none is left.
+ * whose handshake never completed, or flow both of whose sides closed;
+ * never an established one nor an owner's half-open one; one per call,
+ * and nothing when none is left.
  */
 static void table_evict_test(struct kunit *test)
 {
 	static const u8 states[] = {
 		TCPHS_ESTABLISHED, TCPHS_SYN_SENT, TCPHS_SYN_RCVD,
-		TCPHS_ESTABLISHED, TCPHS_SYN_SENT,
+		TCPHS_ESTABLISHED, TCPHS_SYN_SENT, TCPHS_ESTABLISHED,
 	};
-	/* born: the two oldest are established, then 2, 4, 1 by age */
-	static const u32 born[] = { 10, 300, 100, 5, 200 };
+	/* born: the two oldest are established, then 2, 5, 4, 1 by age */
+	static const u32 born[] = { 10, 300, 100, 5, 200, 150 };
 	struct tt_ctx *ctx = test->priv;
 	struct tcphs_table *t = &ctx->t;
 	struct tcphs_flow *f[ARRAY_SIZE(states)];
@@ -877,7 +878,10 @@ static void table_evict_test(struct kunit *test)
 		f[i]->hs.state = states[i];
 		f[i]->born = born[i];
 	}
-	for (i = 0; i < 3; i++) {
+	/* f[5] is closing: both FINs went by. */
+	f[5]->hs.peer[TCPHS_DIR_ORIG].seen |= TCPHS_SEEN_FIN;
+	f[5]->hs.peer[TCPHS_DIR_REPLY].seen |= TCPHS_SEEN_FIN;
+	for (i = 0; i < 4; i++) {
 		rcu_read_lock();
 		evicted = tcphs_table_evict(t, tcphs_table_hash(t, &f[0]->tuple));
 		rcu_read_unlock();
@@ -888,6 +892,7 @@ static void table_evict_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, tcphs_flow_linked(f[2]));
 	KUNIT_EXPECT_TRUE(test, tcphs_flow_linked(f[3]));
 	KUNIT_EXPECT_FALSE(test, tcphs_flow_linked(f[4]));
+	KUNIT_EXPECT_FALSE(test, tcphs_flow_linked(f[5]));
 	KUNIT_EXPECT_TRUE(test, tcphs_flow_linked(&o->flow));
 	rcu_read_lock();
 	evicted = tcphs_table_evict(t, tcphs_table_hash(t, &f[0]->tuple));

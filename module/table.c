@@ -179,12 +179,16 @@ bool tcphs_table_insert(struct tcphs_table *t, u32 hash,
 #define TCPHS_EVICT_BUCKETS	1024
 
 /*
- * A tracked flow whose handshake never completed: what a spoofed SYN
- * leaves, answered by the server or not. Oldest first, so a handshake in
- * progress outlives a flood that does not outpace the whole table.
+ * A tracked flow whose handshake never completed (what a spoofed SYN
+ * leaves, answered by the server or not), or any flow both of whose sides
+ * have closed, which only waits for timeout_close. Oldest first, so a
+ * handshake in progress outlives a flood that does not outpace the whole
+ * table. Read without the bucket's lock, and again under it.
  */
 static bool tcphs_flow_evictable(const struct tcphs_flow *flow)
 {
+	if (tcphs_fsm_closing(&flow->hs))
+		return true;
 	return !flow->ops && READ_ONCE(flow->hs.state) != TCPHS_ESTABLISHED;
 }
 
@@ -212,11 +216,11 @@ static struct tcphs_flow *tcphs_evict_pick(struct tcphs_table *t,
  * @t: the table
  * @hash: the hash of the flow that wants in
  *
- * Unlinks the oldest tracked flow whose handshake never completed among
- * the entries near @hash's bucket, as a SYN flood's entries all are.
- * Established flows and those of an owner (proxy mode, with its own
- * bounds) are never evicted. Call without a bucket lock, under
- * rcu_read_lock().
+ * Unlinks the oldest tracked flow whose handshake never completed (as a
+ * SYN flood's entries all are), or flow whose both sides closed, among
+ * the entries near @hash's bucket. Established flows, and the half-open
+ * ones of an owner (proxy mode, with its own bounds), are never evicted.
+ * Call without a bucket lock, under rcu_read_lock().
  *
  * Return: true if a flow was evicted.
  */
