@@ -109,11 +109,11 @@ established() {
 	if [ "$mode" = enforce ]; then
 		check_eq "$mode $fam: a new connection still completes" 5/5 "$ok"
 		check "$mode $fam: its SYN-ACKs of no flow passed" \
-			test "${STAT[untracked_passed]}" -gt 0
+			test "${STAT[untracked_passed]:-0}" -gt 0
 	else
 		check_eq "$mode $fam: no room for a proven client" 0/5 "$ok"
 		check "$mode $fam: which is reset, not left hanging" \
-			test "${STAT[proxy_full_reset]}" -ge 5
+			test "${STAT[proxy_full_reset]:-0}" -ge 5
 	fi
 	check_eq "$mode $fam: no established flow was evicted" $MAX \
 		"$(tcphs_entries "$NS_R")"
@@ -131,10 +131,10 @@ unsent() {
 	helper ackflood "$2" 8000 500
 	tcphs_stats "$NS_R"
 	check_eq "$1: 500 flowless ACKs, no cookie sent: none checked as one" \
-		500 "${STAT[proxy_cookie_unsent]}"
+		500 "${STAT[proxy_cookie_unsent]:-}"
 	check_eq "$1: no MAC was computed for them" 0 \
-		"${STAT[proxy_cookie_bad]}"
-	check_eq "$1: none reached the server" 1 "${STAT[proxy_connect]}"
+		"${STAT[proxy_cookie_bad]:-}"
+	check_eq "$1: none reached the server" 1 "${STAT[proxy_connect]:-}"
 }
 
 for addr in $S4 $S6; do
