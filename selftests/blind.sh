@@ -51,18 +51,8 @@ NFT
 r tc qdisc add dev r1 root tbf rate 8mbit burst 32kb latency 400ms
 coproc BLINDER { c /usr/bin/python3 -S "$BLIND" --serve "$NS_S"; }
 
-# blind REQUEST...: what the helper says of it, up to its "done".
-blind() {
-	local IFS=$'\t' line
-
-	echo "$*" >&"${BLINDER[1]}"
-	while IFS= read -r line <&"${BLINDER[0]}"; do
-		[ "$line" = done ] && return 0
-		echo "$line"
-	done
-	echo "helper fail"
-	return 1
-}
+# blind REQUEST...: what the helper says of it.
+blind() { coproc_ask BLINDER "$@" || echo "helper fail"; }
 
 # steps PREFIX LINES: each "STEP ok|fail" a check of its own.
 steps() {

@@ -37,16 +37,8 @@ wait_for 60 server_listening 8000
 wait_for 60 server_listening 8001
 coproc FLOOD { c /usr/bin/python3 -S "$BLIND" --serve "$NS_S"; }
 
-# helper REQUEST...: one request to the long-lived helper, to its "done".
-helper() {
-	local IFS=$'\t' line
-
-	echo "$*" >&"${FLOOD[1]}"
-	while IFS= read -r line <&"${FLOOD[0]}"; do
-		[ "$line" = done ] && return 0
-	done
-	return 1
-}
+# helper REQUEST...: one request to the long-lived helper.
+helper() { coproc_ask FLOOD "$@" >/dev/null; }
 
 # flood ADDR PORT COUNT US: spoofed SYNs.
 flood() { helper synflood "$@"; }

@@ -385,6 +385,22 @@ input_rule() {
 	ip netns exec "$ns" nft add rule inet t in "$@"
 }
 
+# coproc_ask COPROC REQUEST...: a request (its fields joined by tabs) to
+# the long-lived helper coprocess COPROC; what it answers, up to its line
+# "done", on stdout. Fails if the helper died first.
+coproc_ask() {
+	local -n helper_fds=$1
+	local IFS=$'\t' line
+
+	shift
+	echo "$*" >&"${helper_fds[1]}"
+	while IFS= read -r line <&"${helper_fds[0]}"; do
+		[ "$line" = done ] && return 0
+		echo "$line"
+	done
+	return 1
+}
+
 # require_tool NAME COMMAND...: without NAME (COMMAND fails), skip the whole
 # test, saying why; but under make check (TCPHS_STRICT=1, or CI=true) the
 # set-up should have installed it, and its absence is a failure.

@@ -47,13 +47,7 @@ proxy_setup() {
 # craft ADDR NAME:PORT[:ARG]...: run the scenarios in the crafting helper;
 # print what it says of them.
 craft() {
-	local IFS=$'\t' line
-
-	echo "$*" >&"${PX[1]}"
-	while IFS= read -r line <&"${PX[0]}"; do
-		[ "$line" = done ] && return 0
-		echo "$line"
-	done
+	coproc_ask PX "$@" && return 0
 	echo "# craft: the crafting helper died"
 	return 1
 }
