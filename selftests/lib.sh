@@ -255,6 +255,17 @@ tcphs_nonzero() {
 	done | sort
 }
 
+# lost_drops NETNS: what tcphs dropped of real traffic that its receiver
+# would have taken: every drop but the RSTs outside the window. A peer
+# whose socket is gone answers a late duplicate with a RST at that
+# segment's old ack (RFC 9293 3.10.7.1), which its receiver ignores (RFC
+# 5961 3.2): a loaded guest's retransmissions make one now and then, and
+# dropping it costs no one anything.
+lost_drops() {
+	tcphs_stats "$1"
+	echo $((${STAT[dropped]:-0} - ${STAT[rst_out_of_window]:-0}))
+}
+
 # tcphs_stat NETNS NAME: a counter of /proc/net/stat/tcphs, summed over CPUs.
 tcphs_stat() {
 	tcphs_stats "$1"
