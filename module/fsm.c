@@ -391,13 +391,6 @@ void tcphs_fsm_commit(struct tcphs_hs *hs, const struct tcphs_seg *seg,
 	hs->state = st->next;
 }
 
-/* Both sides have sent their FIN: the flow only waits to be forgotten. */
-bool tcphs_fsm_closing(const struct tcphs_hs *hs)
-{
-	return hs->peer[TCPHS_DIR_ORIG].seen & hs->peer[TCPHS_DIR_REPLY].seen &
-	       TCPHS_SEEN_FIN;
-}
-
 /*
  * A SYN from the initiator on a flow whose both sides have closed: a new
  * connection on the old tuple, if a host in TIME-WAIT would take it.

@@ -109,7 +109,14 @@ struct tcphs_step tcphs_fsm_step(const struct tcphs_hs *hs,
 				 enum tcphs_dir dir);
 void tcphs_fsm_commit(struct tcphs_hs *hs, const struct tcphs_seg *seg,
 		      enum tcphs_dir dir, const struct tcphs_step *step);
-bool tcphs_fsm_closing(const struct tcphs_hs *hs);
+
+/* Both sides have sent their FIN: the flow only waits to be forgotten. */
+static inline bool tcphs_fsm_closing(const struct tcphs_hs *hs)
+{
+	return hs->peer[TCPHS_DIR_ORIG].seen & hs->peer[TCPHS_DIR_REPLY].seen &
+	       TCPHS_SEEN_FIN;
+}
+
 bool tcphs_fsm_reuses(const struct tcphs_hs *hs, const struct tcphs_seg *seg,
 		      enum tcphs_dir dir);
 
