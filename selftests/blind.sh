@@ -48,7 +48,7 @@ add chain inet craft out { type filter hook output priority 0; }
 add rule inet craft out tcp sport 20000-30000 tcp flags rst tcp window 0 drop
 NFT
 # The real transfer slowed to last while it is attacked.
-r tc qdisc add dev r1 root tbf rate 8mbit burst 32kb latency 400ms
+r tc qdisc add dev r1 root netem rate 8mbit
 coproc BLINDER { c /usr/bin/python3 -S "$BLIND" --serve "$NS_S"; }
 
 # blind REQUEST...: what the helper says of it.
@@ -89,7 +89,7 @@ counters_moved() {	# NS PREFIX
 # transfer_attacked PREFIX ADDR: a real transfer, forged at while it runs,
 # in batches of ROUNDS rounds for as long as it runs (at most 20).
 transfer_attacked() {
-	local sport xfer batches=0 out
+	local sport xfer batches=0 out=
 
 	c "$XFER" send "$2" 8000 "$BYTES" 1 &
 	xfer=$!
