@@ -11,7 +11,7 @@
 # real connections with and without TCP Fast Open, with and without its
 # cookie) pass in enforce mode with no drop.
 
-. "$(dirname "$0")/lib.sh"
+. "${0%/*}/lib.sh"
 
 PY=/usr/bin/python3
 BASE=20000
@@ -43,18 +43,20 @@ rules dport | s nft -f -
 
 # snapshot: what every crafted port of both peers counted, read in one
 # nft listing per peer into arrived[client:PORT] and arrived[server:PORT].
+# A rule lists as "tcp sport|dport PORT counter packets N bytes B drop".
 declare -A arrived
 snapshot() {
-	local side port count list
-
-	list=$(c nft list chain inet t in | awk '$3 ~ /^[0-9]+$/ {
-			print "client", $3, $6 }'
-	       s nft list chain inet t in | awk '$3 ~ /^[0-9]+$/ {
-			print "server", $3, $6 }')
 	arrived=()
-	while read -r side port count; do
-		arrived[$side:$port]=$count
-	done <<<"$list"
+	counted client < <(c nft list chain inet t in)
+	counted server < <(s nft list chain inet t in)
+}
+
+counted() {	# SIDE: a chain's listing on stdin
+	local proto dir port packets
+
+	while read -r proto dir port _ _ packets _; do
+		[[ $port =~ ^[0-9]+$ ]] && arrived[$1:$port]=$packets
+	done
 }
 
 # run MODE FAMILY BASE_PORT: every scenario once, then a check of each.

@@ -6,7 +6,7 @@
 # and the counters must match what was sent, exactly; the router's flow
 # dump and counters read in small pieces must match one read.
 
-. "$(dirname "$0")/lib.sh"
+. "${0%/*}/lib.sh"
 
 N=100
 

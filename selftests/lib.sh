@@ -14,7 +14,12 @@
 
 set -u
 
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Without an exec of dirname: on the debug kernel each exec costs.
+case ${BASH_SOURCE[0]} in
+*/*)	TOP=${BASH_SOURCE[0]%/*}/.. ;;
+*)	TOP=.. ;;
+esac
+TOP=$(cd "$TOP" && pwd)
 TCPHS_KO=${TCPHS_KO:-$TOP/tcphs.ko}
 TCPHS_CONN=$TOP/selftests/tcphs_conn
 KSFT_PASS=0
@@ -117,18 +122,24 @@ skip_all() {
 }
 
 # insmod, after the modules tcphs.ko needs (on an installed system,
-# modprobe tcphs loads them itself); built in, they need nothing.
+# modprobe tcphs loads them itself); built in or loaded, they need nothing.
 tcphs_insmod() {
-	modprobe -qa nf_defrag_ipv4 nf_defrag_ipv6 || true
+	[ -d /sys/module/nf_defrag_ipv4 ] && [ -d /sys/module/nf_defrag_ipv6 ] ||
+		modprobe -qa nf_defrag_ipv4 nf_defrag_ipv6 || true
 	insmod "$TCPHS_KO" "$@"
 }
 
+# Loaded or not, told by sysfs rather than by a grep of /proc/modules.
+tcphs_loaded() {
+	[ -d /sys/module/tcphs ]
+}
+
 tcphs_load() {
-	grep -q '^tcphs ' /proc/modules || tcphs_insmod "$@"
+	tcphs_loaded || tcphs_insmod "$@"
 }
 
 tcphs_unload() {
-	! grep -q '^tcphs ' /proc/modules || rmmod tcphs
+	! tcphs_loaded || rmmod tcphs
 }
 
 # Each namespace of the topology has a holder, a process that lives in it
@@ -139,7 +150,7 @@ tcphs_unload() {
 # reads and writes its sysctls for the test's shell (ns_sysctl), over two
 # FIFOs. Other namespaces go through ip netns exec.
 declare -A HOLDER AGENT_IN AGENT_OUT
-AGENT_DIR=/tmp/tcphs-agent-$$
+AGENT_FIFOS=/tmp/tcphs-agent-$$
 
 # The agent's loop: "w PATH VALUE" writes VALUE to PATH, "r PATH" reads
 # its first line; each answers "ok [VALUE]" or "fail".
@@ -152,22 +163,27 @@ AGENT='while read -r op path value; do
 	esac
 done'
 
-# agents_start NETNS...: a holder and agent in each, started side by side;
-# it returns once each has opened its FIFOs.
+# agents_start NETNS...: a holder and agent in each, started side by side
+# (their FIFOs made by one mkfifo); it returns once each answers from its
+# namespace (the FIFOs open before ip netns exec enters it).
 agents_start() {
-	local ns
+	local ns fifos=()
 
-	mkdir -p "$AGENT_DIR"
 	for ns in "$@"; do
-		mkfifo "$AGENT_DIR/$ns.in" "$AGENT_DIR/$ns.out"
+		fifos+=("$AGENT_FIFOS-$ns.in" "$AGENT_FIFOS-$ns.out")
+	done
+	mkfifo "${fifos[@]}"
+	for ns in "$@"; do
 		# <> opens a FIFO without waiting for its other end.
 		ip netns exec "$ns" bash --norc --noprofile -c "$AGENT" \
-			<>"$AGENT_DIR/$ns.in" >"$AGENT_DIR/$ns.out" 2>/dev/null &
+			<>"$AGENT_FIFOS-$ns.in" >"$AGENT_FIFOS-$ns.out" \
+			2>/dev/null &
 		HOLDER[$ns]=$!
 	done
 	for ns in "$@"; do
-		exec {AGENT_IN[$ns]}>"$AGENT_DIR/$ns.in" \
-			{AGENT_OUT[$ns]}<"$AGENT_DIR/$ns.out"
+		exec {AGENT_IN[$ns]}>"$AGENT_FIFOS-$ns.in" \
+			{AGENT_OUT[$ns]}<"$AGENT_FIFOS-$ns.out"
+		agent_ask "$ns" "r /proc/sys/kernel/ostype"
 	done
 }
 
@@ -375,25 +391,46 @@ topo_down() {
 	[ -z "$pids" ] || kill $pids 2>/dev/null
 	printf 'netns del %s\n' "$NS_C" "$NS_R" "$NS_S" |
 		ip -force -b - 2>/dev/null || :
-	rm -rf "$AGENT_DIR"
+	rm -f "$AGENT_FIFOS"-*
 }
 
 # input_chain NETNS: an nftables input chain, inet t in, in NETNS. It runs
 # after tcphs's PRE_ROUTING hook: what it counts is what tcphs let through
 # to the host. Adding it again is harmless.
 input_chain() {
-	ip netns exec "$1" nft add table inet t
-	ip netns exec "$1" nft add chain inet t in \
-		'{ type filter hook input priority 0; }'
+	input_rule "$1"
 }
 
-# input_rule NETNS RULE...: add RULE to that chain.
+# input_rule NETNS [RULE...]: add RULE to that chain, in one exec of nft.
 input_rule() {
 	local ns=$1
 
 	shift
-	input_chain "$ns"
-	ip netns exec "$ns" nft add rule inet t in "$@"
+	ip netns exec "$ns" nft -f - <<-EOF
+	add table inet t
+	add chain inet t in { type filter hook input priority 0; }
+	${*:+add rule inet t in $*}
+	EOF
+}
+
+# comment TEXT: each line of TEXT as a TAP comment, with no exec of sed.
+comment() {
+	local line
+
+	while IFS= read -r line; do
+		echo "# $line"
+	done <<<"$1"
+}
+
+# lines_of PREFIX TEXT: the lines of TEXT that start with PREFIX, as grep
+# "^PREFIX" prints them (none: it fails).
+lines_of() {
+	local line found=1
+
+	while IFS= read -r line; do
+		[[ $line == "$1"* ]] && echo "$line" && found=0
+	done <<<"$2"
+	return $found
 }
 
 # coproc_ask COPROC REQUEST...: a request (its fields joined by tabs) to

@@ -10,7 +10,7 @@
 # with slub_debug on the tcphs_flow cache, so a leak (kmem_cache_destroy
 # finds objects) or a double free fails the run.
 
-. "$(dirname "$0")/lib.sh"
+. "${0%/*}/lib.sh"
 
 REC=/tmp/tcphs-load-unload-$$
 

@@ -26,7 +26,7 @@
 # number, and the server prints what it read. The final rmmod, slub_debug
 # and the runner's log checks catch a flow freed twice or never.
 
-. "$(dirname "$0")/lib.sh"
+. "${0%/*}/lib.sh"
 
 NS_F=tcphs-f-$$
 NS_A=tcphs-a-$$

@@ -6,7 +6,7 @@
 # all reach the receiver, and tcphs counts each under its reason. The
 # kernel reassembles fragments for tcphs while its mode is not off.
 
-. "$(dirname "$0")/lib.sh"
+. "${0%/*}/lib.sh"
 
 PY=/usr/bin/python3
 

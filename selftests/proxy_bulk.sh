@@ -15,7 +15,7 @@
 # nothing. TCPHS_BULK_MB defaults to 32; the debug kernel's run (KASAN
 # under TCG) passes a smaller size to stay in time.
 
-. "$(dirname "$0")/lib.sh"
+. "${0%/*}/lib.sh"
 
 XFER=$TOP/selftests/tcphs_xfer.py
 MB=${TCPHS_BULK_MB:-32}

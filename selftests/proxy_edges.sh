@@ -6,8 +6,8 @@
 # RCV.NXT; client RSTs while the server is yet to answer; a client port
 # reused from TIME-WAIT; a server that never answers.
 
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/proxy_lib.sh"
+. "${0%/*}/lib.sh"
+. "${0%/*}/proxy_lib.sh"
 
 proxy_setup
 px_mode "$NS_R" proxy
@@ -16,7 +16,8 @@ r sysctl -qw net.tcphs.proxy_halfopen_max=1000
 # Proxy mode left for enforce: a connection proxied before goes on,
 # translated; a new one goes to the server itself.
 open0=$(tcphs_stat "$NS_R" proxy_open)
-check "proxy mode left while connected: 1 MB each way byte-exact" \
+each="$(xfer_bytes 1000000) bytes each way"
+check "proxy mode left while connected: $each byte-exact" \
 	xfer $S4 1000000 1 8000 \
 	"ip netns exec $NS_R sysctl -qw net.tcphs.mode=enforce"
 check_eq "that connection was proxied" $((open0 + 1)) \
@@ -35,7 +36,7 @@ max_flows=$(r sysctl -n net.tcphs.max_flows)
 out=$(craft $S4 "sh:0:sysctl $NS_R net.tcphs.max_flows=0" \
 	between:8108:true \
 	"sh:0:sysctl $NS_R net.tcphs.max_flows=$max_flows")
-echo "$out" | sed 's/^/# /'
+comment "$out"
 check_eq "full table: the SYN-ACK carried a cookie" 1 \
 	"$(delta "$NS_R" proxy_cookie "$cookie0")"
 check_eq "full table: the SYN and the third ACK are counted" 2 \
@@ -62,7 +63,7 @@ check_eq "no flow was reset" "$reset0" "$(tcphs_stat "$NS_R" flows_reset)"
 stray0=$(tcphs_stat "$NS_R" proxy_stray)
 reset0=$(tcphs_stat "$NS_R" flows_reset)
 out=$(craft 10.0.2.9 rstconn:8000)
-echo "$out" | sed 's/^/# /'
+comment "$out"
 check_eq "connecting: a RST off the sequence number is a stray" 1 \
 	"$(delta "$NS_R" proxy_stray "$stray0")"
 check_eq "connecting: the RST at it ends the flow" 1 \

@@ -23,7 +23,7 @@
 # SYNPROXY's under the flood, that they were measured: every probe was
 # counted and the flood went through its rule.
 
-. "$(dirname "$0")/lib.sh"
+. "${0%/*}/lib.sh"
 
 XFER=$TOP/selftests/tcphs_xfer.py
 PROBES=${PROBES:-100}

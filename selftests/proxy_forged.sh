@@ -8,8 +8,8 @@
 # carry data, with a Fast Open option, without, and from Linux's own
 # tcp_fastopen=5 client.
 
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/proxy_lib.sh"
+. "${0%/*}/lib.sh"
+. "${0%/*}/proxy_lib.sh"
 
 proxy_setup
 px_mode "$NS_R" proxy
@@ -36,7 +36,7 @@ forged() {	# FAMILY ADDR
 	absorbed0=$(tcphs_stat "$NS_R" proxy_absorbed)
 	hold_syns
 	out=$(craft "$addr" "forge:8101:c0 $R0_MAC $text ip netns exec $NS_S nft delete table inet hold")
-	echo "$out" | sed 's/^/# /'
+	comment "$out"
 	check_eq "$fam: a server SYN-ACK forged by the client is refused, counted" \
 		1 "$(delta "$NS_R" proxy_synack_forged "$forged0")"
 	check_eq "$fam: the client's bare ACK meanwhile is taken, counted" \
@@ -75,16 +75,16 @@ mss_learned() {	# FAMILY ADDR DEFAULT
 	open0=$(tcphs_stat "$NS_R" proxy_open)
 	out=$(craft "$addr" between:8113:true between:8114:true \
 		between:8115:true)
-	echo "$out" | sed 's/^/# /'
+	comment "$out"
 	wait_for 30 opened "$open0" 3
 	out=$(craft "$addr" synmss:8113 synmss:8114 synmss:8115)
-	echo "$out" | sed 's/^/# /'
+	comment "$out"
 	check_eq "$fam: after a server's MSS 0 the next client hears $dflt" \
-		"mss 8113 $dflt" "$(echo "$out" | grep '^mss 8113')"
+		"mss 8113 $dflt" "$(lines_of "mss 8113" "$out")"
 	check_eq "$fam: after a server's MSS 1 the next client hears $dflt" \
-		"mss 8114 $dflt" "$(echo "$out" | grep '^mss 8114')"
+		"mss 8114 $dflt" "$(lines_of "mss 8114" "$out")"
 	check_eq "$fam: after a server's MSS 65535 the next one hears 65495" \
-		"mss 8115 65495" "$(echo "$out" | grep '^mss 8115')"
+		"mss 8115 65495" "$(lines_of "mss 8115" "$out")"
 	check_eq "$fam: the two MSS refused are counted" 2 \
 		"$(delta "$NS_R" proxy_mss_refused "$refused0")"
 }
@@ -163,14 +163,14 @@ syn_data() {	# FAMILY ADDR
 	data0=$(tcphs_stat "$NS_R" proxy_syn_data)
 	syn0=$(tcphs_stat "$NS_R" proxy_synack)
 	out=$(craft "$addr" "syndata:8110:$plain" "tfodata:8109:$tfo")
-	echo "$out" | sed 's/^/# /'
+	comment "$out"
 	check_eq "$fam: a SYN with data: its SYN-ACK acks the SYN alone, the data sent again is acked" \
-		"syndata 8110 ok" "$(echo "$out" | grep ^syndata)"
+		"syndata 8110 ok" "$(lines_of "syndata" "$out")"
 	wait_for 30 recorded 8110 "$plain"
 	check_eq "$fam: and the server has it byte-exact" "$plain" \
 		"$(record_of 8110)"
 	check_eq "$fam: the same with a Fast Open option" \
-		"tfodata 8109 ok" "$(echo "$out" | grep ^tfodata)"
+		"tfodata 8109 ok" "$(lines_of "tfodata" "$out")"
 	wait_for 30 recorded 8109 "$tfo"
 	check_eq "$fam: and the server has it byte-exact" "$tfo" \
 		"$(record_of 8109)"

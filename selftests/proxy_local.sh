@@ -4,8 +4,8 @@
 # Proxy mode with tcphs in the server's own namespace, in front of a local
 # server, the router tracking: every check of proxy.sh.
 
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/proxy_lib.sh"
+. "${0%/*}/lib.sh"
+. "${0%/*}/proxy_lib.sh"
 
 proxy_setup
 px_mode "$NS_R" track

@@ -8,8 +8,8 @@
 # server's own shift; a server with a smaller MSS and no SACK, whose next
 # client is told its MSS and no SACK.
 
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/proxy_lib.sh"
+. "${0%/*}/lib.sh"
+. "${0%/*}/proxy_lib.sh"
 
 proxy_setup
 px_mode "$NS_R" proxy
@@ -21,7 +21,7 @@ for policy in random rfc6528 cookie fixed; do
 done
 out=$(craft $S4 synack:8106)
 check_eq "isn_policy fixed: the SYN-ACK's ISN is the fixed one" fffffff0 \
-	"$(echo "$out" | head -n 1)"
+	"${out%%$'\n'*}"
 r sysctl -qw net.tcphs.isn_policy=rfc6528
 
 for opt in tcp_timestamps tcp_sack tcp_window_scaling; do

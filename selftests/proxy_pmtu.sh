@@ -23,7 +23,7 @@
 # router rejects the server's segments to the client with a host (address)
 # unreachable, which the server takes in its window too.
 
-. "$(dirname "$0")/lib.sh"
+. "${0%/*}/lib.sh"
 
 XFER=$TOP/selftests/tcphs_xfer.py
 DEBUG=${TCPHS_DEBUG_KERNEL:-0}

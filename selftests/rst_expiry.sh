@@ -4,7 +4,7 @@
 # Flows leave the table: a RST during the handshake removes the flow at
 # once; half-open flows expire after their timeout.
 
-. "$(dirname "$0")/lib.sh"
+. "${0%/*}/lib.sh"
 
 trap 'topo_down; tcphs_unload' EXIT
 ktap_header

@@ -5,7 +5,7 @@
 # value is refused with EINVAL and changes nothing; good values take; only
 # CAP_NET_ADMIN over the namespace's own user namespace may write.
 
-. "$(dirname "$0")/lib.sh"
+. "${0%/*}/lib.sh"
 
 NS=tcphs-sysctl-$$
 DIR=/proc/sys/net/tcphs
