@@ -27,7 +27,7 @@
 BLIND=$TOP/selftests/tcphs_blind.py
 XFER=$TOP/selftests/tcphs_xfer.py
 # Less on the debug kernel, whose cost is per segment.
-BYTES=${TCPHS_BLIND_BYTES:-$((${TCPHS_DEBUG_KERNEL:-0} ? 2000000 : 3000000))}
+BYTES=${TCPHS_BLIND_BYTES:-$((DEBUG_KERNEL ? 2000000 : 3000000))}
 ROUNDS=5
 
 trap 'topo_down; tcphs_unload' EXIT
@@ -107,20 +107,11 @@ transfer_attacked() {
 	check "$1: the attacked transfer completed byte-exact" wait $xfer
 }
 
-# The client port of the transfer to port 8000, once it is established
-# (state 01 in the client's /proc/net/tcp or tcp6): read with no exec, for
-# the transfer must not be over before the first batch.
+# The client port of the transfer to port 8000, once it is established:
+# read with no exec, for the transfer must not be over before the first
+# batch.
 xfer_port() {
-	local f sl laddr raddr st rest
-
-	for f in tcp tcp6; do
-		ns_read "$NS_C" $f
-		while read -r sl laddr raddr st rest; do
-			[ "$st" = 01 ] && [ $((16#${raddr##*:})) -eq 8000 ] &&
-				echo $((16#${laddr##*:})) && return 0
-		done <<<"$NS_TEXT"
-	done
-	return 1
+	tcp_local_port "$NS_C" 01 remote 8000
 }
 
 for mode in track enforce proxy; do

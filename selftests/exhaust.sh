@@ -26,7 +26,7 @@ XFER=$TOP/selftests/tcphs_xfer.py
 MAX=64
 # Half on the debug kernel, where each exchange costs a quarter second:
 # of 50, at least 99% is every one.
-PROBES=${PROBES:-$((${TCPHS_DEBUG_KERNEL:-0} ? 50 : 100))}
+PROBES=${PROBES:-$((DEBUG_KERNEL ? 50 : 100))}
 
 trap 'topo_down; tcphs_unload' EXIT
 require_tool python3 test -x /usr/bin/python3

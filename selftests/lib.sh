@@ -22,6 +22,8 @@ esac
 TOP=$(cd "$TOP" && pwd)
 TCPHS_KO=${TCPHS_KO:-$TOP/tcphs.ko}
 TCPHS_CONN=$TOP/selftests/tcphs_conn
+# make check's debug-kernel run: some tests move fewer bytes there.
+DEBUG_KERNEL=${TCPHS_DEBUG_KERNEL:-0}
 KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_SKIP=4
@@ -449,15 +451,21 @@ coproc_ask() {
 	return 1
 }
 
+# Under make check (TCPHS_STRICT=1) or CI (CI=true), where what a test
+# needs was set up, and its absence is a failure, not a skip.
+tcphs_strict() {
+	[ -n "${TCPHS_STRICT:-}" ] || [ "${CI:-}" = true ]
+}
+
 # require_tool NAME COMMAND...: without NAME (COMMAND fails), skip the whole
-# test, saying why; but under make check (TCPHS_STRICT=1, or CI=true) the
-# set-up should have installed it, and its absence is a failure.
+# test, saying why; but where tcphs_strict, the set-up should have
+# installed it, and its absence is a failure.
 require_tool() {
 	local name=$1
 
 	shift
 	"$@" >/dev/null 2>&1 && return 0
-	if [ -n "${TCPHS_STRICT:-}" ] || [ "${CI:-}" = true ]; then
+	if tcphs_strict; then
 		echo "# $name missing: scripts/setup should have installed it"
 		echo "not ok 1 $name present"
 		echo "1..1"
@@ -473,17 +481,26 @@ server_start() {
 	wait_for 10 server_listening "$1"
 }
 
-# server_listening PORT: the server namespace has a TCP listener on PORT
-# (state 0A of /proc/net/tcp and tcp6).
-server_listening() {
-	local f sl addr rem st rest
+# tcp_local_port NETNS STATE local|remote PORT: the local port of the first
+# TCP socket of NETNS in STATE (as /proc/net/tcp and tcp6 write it: 01
+# established, 0A listening) whose local or remote port is PORT. Read with
+# no exec; fails if there is none.
+tcp_local_port() {
+	local f sl laddr raddr st rest addr
 
 	for f in tcp tcp6; do
-		ns_read "$NS_S" $f
-		while read -r sl addr rem st rest; do
-			[ "$st" = 0A ] && [ $((16#${addr##*:})) -eq "$1" ] &&
-				return 0
+		ns_read "$1" $f
+		while read -r sl laddr raddr st rest; do
+			addr=$laddr
+			[ "$3" = local ] || addr=$raddr
+			[ "$st" = "$2" ] && [ $((16#${addr##*:})) -eq "$4" ] &&
+				echo $((16#${laddr##*:})) && return 0
 		done <<<"$NS_TEXT"
 	done
 	return 1
+}
+
+# server_listening PORT: the server namespace has a TCP listener on PORT.
+server_listening() {
+	tcp_local_port "$NS_S" 0A local "$1" >/dev/null
 }

@@ -108,7 +108,7 @@ px_mode() {	# NETNS MODE
 # On the debug kernel, whose cost is per segment, a transfer moves a
 # quarter of its bytes (still hundreds of segments, through slow start,
 # window updates and scaling): TCPHS_XFER_DIV.
-XFER_DIV=${TCPHS_XFER_DIV:-$((${TCPHS_DEBUG_KERNEL:-0} ? 4 : 1))}
+XFER_DIV=${TCPHS_XFER_DIV:-$((DEBUG_KERNEL ? 4 : 1))}
 
 # xfer_bytes BYTES: what a transfer of BYTES moves on this kernel.
 xfer_bytes() { echo $(($1 / XFER_DIV)); }

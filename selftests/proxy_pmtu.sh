@@ -26,10 +26,9 @@
 . "${0%/*}/lib.sh"
 
 XFER=$TOP/selftests/tcphs_xfer.py
-DEBUG=${TCPHS_DEBUG_KERNEL:-0}
 # The debug kernel (KASAN under TCG) moves less, and is given longer.
-BYTES=${TCPHS_PMTU_BYTES:-$((DEBUG ? 1000000 : 2000000))}
-LIMIT=$((DEBUG ? 300 : 90))
+BYTES=${TCPHS_PMTU_BYTES:-$((DEBUG_KERNEL ? 1000000 : 2000000))}
+LIMIT=$((DEBUG_KERNEL ? 300 : 90))
 SMALL=1280
 
 trap 'topo_down; tcphs_unload' EXIT
@@ -116,7 +115,7 @@ unreachable() {
 		echo "# $fam, unreachable: $why"
 		# make check's kernels have it (kernel/debug.config): there,
 		# its absence is a failure, as a missing tool's is.
-		if [ -n "${TCPHS_STRICT:-}" ] || [ "${CI:-}" = true ]; then
+		if tcphs_strict; then
 			ktap_not_ok "$what"
 			return
 		fi
