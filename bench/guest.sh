@@ -392,6 +392,8 @@ fill_halfopen() {
 
 	router_tcphs proxy buckets=$FILL_BUCKETS
 	max=$(r sysctl -n net.tcphs.max_flows)
+	# A namespace's limits stop at the host's (init_net's) values.
+	sysctl -qw net.tcphs.proxy_halfopen_max="$max"
 	r sysctl -qw net.tcphs.proxy_halfopen_max="$max" \
 		net.tcphs.timeout_syn_rcvd=3600
 	flood_cfg

@@ -421,7 +421,7 @@ static struct tcphs_table *tt_table_new(struct kunit *test,
 	struct tcphs_table *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	KUNIT_ASSERT_EQ(test, tcphs_table_init(t, nbuckets), 0);
+	KUNIT_ASSERT_EQ(test, tcphs_table_init(t, nbuckets, GFP_KERNEL), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							tt_table_release, t),
 			0);
@@ -716,7 +716,7 @@ static void table_buckets_test(struct kunit *test)
 	enum tcphs_dir dir;
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	KUNIT_ASSERT_EQ(test, tcphs_table_init(t, s->nbuckets), 0);
+	KUNIT_ASSERT_EQ(test, tcphs_table_init(t, s->nbuckets, GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, t->mask, s->mask);
 	KUNIT_EXPECT_EQ(test, t->mask & (t->mask + 1), 0);
 	KUNIT_EXPECT_EQ(test, tt_count(t), 0);
@@ -954,9 +954,12 @@ struct tt_sweep {
 	unsigned int calls;
 	unsigned int others;	/* flows not the test's owners */
 	unsigned int unlocked;	/* visits without the bucket's lock */
+	unsigned int budget;	/* unlinks before a pause; 0: no pause */
+	unsigned int left;	/* of the budget, in this call */
+	unsigned int pauses;
 };
 
-static bool tt_sweep_visit(struct tcphs_flow *flow, void *arg)
+static enum tcphs_sweep tt_sweep_visit(struct tcphs_flow *flow, void *arg)
 {
 	struct tt_sweep *s = arg;
 	struct tt_owner *o;
@@ -966,12 +969,19 @@ static bool tt_sweep_visit(struct tcphs_flow *flow, void *arg)
 		s->unlocked++;
 	if (flow->ops != &tt_ops) {
 		s->others++;
-		return false;
+		return TCPHS_SWEEP_KEEP;
 	}
 	o = tt_owner_of(flow);
 	o->visits++;
 	o->may_unlink = s->modulo && !(o->id % s->modulo);
-	return o->may_unlink;
+	if (!o->may_unlink)
+		return TCPHS_SWEEP_KEEP;
+	if (s->budget && !s->left--) {
+		o->may_unlink = false;
+		s->pauses++;
+		return TCPHS_SWEEP_PAUSE;
+	}
+	return TCPHS_SWEEP_UNLINK;
 }
 
 static void tt_sweep(struct kunit *test, struct tt_ctx *ctx,
@@ -979,7 +989,8 @@ static void tt_sweep(struct kunit *test, struct tt_ctx *ctx,
 {
 	struct tt_sweep s = { .ctx = ctx, .modulo = modulo };
 
-	tcphs_table_sweep(&ctx->t, tt_sweep_visit, &s);
+	KUNIT_EXPECT_EQ(test, tcphs_table_sweep(&ctx->t, 0, tt_sweep_visit, &s),
+			ctx->t.mask + 1);
 	KUNIT_EXPECT_EQ(test, s.calls, calls);
 	KUNIT_EXPECT_EQ(test, s.others, 0);
 	KUNIT_EXPECT_EQ(test, s.unlocked, 0);
@@ -1030,6 +1041,45 @@ static void table_sweep_test(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, o[i].unlinked, 1, "owner %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, o[i].destroyed, 1, "owner %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, o[i].bad, 0, "owner %u", i);
+	}
+}
+
+/*
+ * A sweep that pauses after every third unlink (as the GC does when its
+ * room for segments is full) resumes where it stopped: in the end exactly
+ * the doomed flows are gone, each unlinked once, and every call but the
+ * last stopped in the bucket of a doomed flow it kept.
+ */
+static void table_sweep_pause_test(struct kunit *test)
+{
+	struct tt_ctx *ctx = test->priv;
+	struct tcphs_table *t = &ctx->t;
+	const unsigned int n = 200, gone = DIV_ROUND_UP(n, 2);
+	struct tt_owner *o = tt_owners(test, ctx, n);
+	struct tt_sweep s = { .ctx = ctx, .modulo = 2, .budget = 3 };
+	unsigned int i, from = 0, calls = 0;
+
+	tt_link_owners(test, t, o, n);
+	while (from <= t->mask && calls++ < n) {
+		s.left = s.budget;
+		from = tcphs_table_sweep(t, from, tt_sweep_visit, &s);
+	}
+	KUNIT_EXPECT_EQ(test, from, t->mask + 1);
+	KUNIT_EXPECT_EQ(test, s.pauses, calls - 1);
+	KUNIT_EXPECT_EQ(test, s.pauses, (gone - 1) / 3);
+	KUNIT_EXPECT_EQ(test, s.unlocked, 0);
+	KUNIT_EXPECT_EQ(test, tt_count(t), n - gone);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, o[i].unlinked, !(i % 2), "owner %u",
+				    i);
+		KUNIT_EXPECT_NE_MSG(test, tcphs_flow_linked(&o[i].flow),
+				    !(i % 2), "owner %u", i);
+	}
+	tt_sweep(test, ctx, 1, n - gone);	/* the rest go */
+	rcu_barrier();
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, o[i].unlinked, 1, "owner %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, o[i].destroyed, 1, "owner %u", i);
 	}
 }
 
@@ -1214,7 +1264,7 @@ static void table_walk_big_test(struct kunit *test)
 	unsigned int paused;
 
 	tcphs_table_destroy(&ctx->t);
-	KUNIT_ASSERT_EQ(test, tcphs_table_init(&ctx->t, 4096), 0);
+	KUNIT_ASSERT_EQ(test, tcphs_table_init(&ctx->t, 4096, GFP_KERNEL), 0);
 	tt_link_owners(test, &ctx->t, o, n);
 	paused = tt_walk_owners(test, &ctx->t, o, n, 97, true);
 	KUNIT_EXPECT_GE(test, paused, 1);
@@ -1507,7 +1557,7 @@ static void tt_model_unlink(struct kunit *test, struct tt_model *m,
 	tt_model_drop(m, i);
 }
 
-static bool tt_model_visit(struct tcphs_flow *flow, void *arg)
+static enum tcphs_sweep tt_model_visit(struct tcphs_flow *flow, void *arg)
 {
 	struct tt_model *m = arg;
 	u32 words[] = {
@@ -1526,13 +1576,13 @@ static bool tt_model_visit(struct tcphs_flow *flow, void *arg)
 		m->unlocked++;
 	if (i < 0) {
 		m->stray++;
-		return false;
+		return TCPHS_SWEEP_KEEP;
 	}
 	m->e[i].seen++;
 	m->e[i].doomed = doomed;
 	if (flow->ops == &tt_ops)
 		tt_owner_of(flow)->may_unlink = doomed;
-	return doomed;
+	return doomed ? TCPHS_SWEEP_UNLINK : TCPHS_SWEEP_KEEP;
 }
 
 /* A GC pass with a random verdict: exactly the doomed go. */
@@ -1552,7 +1602,7 @@ static void tt_model_sweep(struct kunit *test, struct tt_model *m,
 	m->unlocked = 0;
 	for (i = 0; i < m->n; i++)
 		m->e[i].seen = 0;
-	tcphs_table_sweep(&ctx->t, tt_model_visit, m);
+	tcphs_table_sweep(&ctx->t, 0, tt_model_visit, m);
 	m->sweeps++;
 	KUNIT_ASSERT_EQ_MSG(test, m->stray, 0, TT_AT "sweep: strays", seed,
 			    step);
@@ -1727,7 +1777,7 @@ static int tt_init(struct kunit *test)
 	if (!ctx)
 		return -ENOMEM;
 	test->priv = ctx;
-	return tcphs_table_init(&ctx->t, TT_BUCKETS);
+	return tcphs_table_init(&ctx->t, TT_BUCKETS, GFP_KERNEL);
 }
 
 /* Even after a failed assertion: every flow goes, and is freed. */
@@ -1763,6 +1813,7 @@ static struct kunit_case tcphs_table_cases[] = {
 	KUNIT_CASE(table_evict_test),
 	KUNIT_CASE(table_destroy_test),
 	KUNIT_CASE(table_sweep_test),
+	KUNIT_CASE(table_sweep_pause_test),
 	KUNIT_CASE(table_walk_test),
 	KUNIT_CASE(table_walk_big_test),
 	KUNIT_CASE(table_walk_edges_test),

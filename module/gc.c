@@ -54,22 +54,37 @@ static unsigned long tcphs_flow_timeout(const struct tcphs_flow *flow,
 	return to->state[flow->hs.state];
 }
 
-/* Under the bucket's lock: true, the flow goes. */
-static bool tcphs_gc_visit(struct tcphs_flow *flow, void *arg)
+/* Under the bucket's lock: does the flow go? */
+static enum tcphs_sweep tcphs_gc_visit(struct tcphs_flow *flow, void *arg)
 {
 	struct tcphs_gc_pass *pass = arg;
+	enum tcphs_sweep verdict;
 
-	if (flow->ops && flow->ops->expire &&
-	    flow->ops->expire(flow, &pass->gc))
-		return true;
-	if (!time_after32(pass->gc.now, READ_ONCE(flow->last) +
-			  (u32)tcphs_flow_timeout(flow, &pass->to)))
-		return false;
+	pass->gc.idle = time_after32(pass->gc.now, READ_ONCE(flow->last) +
+				     (u32)tcphs_flow_timeout(flow, &pass->to));
+	if (flow->ops && flow->ops->expire)
+		verdict = flow->ops->expire(flow, &pass->gc);
+	else
+		verdict = pass->gc.idle ? TCPHS_SWEEP_UNLINK : TCPHS_SWEEP_KEEP;
+	if (verdict != TCPHS_SWEEP_UNLINK || !pass->gc.idle)
+		return verdict;
 	if (tcphs_fsm_closing(&flow->hs))
 		pass->closed++;
 	else
 		pass->expired++;
-	return true;
+	return verdict;
+}
+
+/* What the owners queued, out with no lock held. */
+static void tcphs_gc_send(struct tcphs_net *tn, struct tcphs_gc *gc)
+{
+	unsigned int failed;
+
+	rcu_read_lock();
+	failed = tcphs_out_send(tn->net, gc->out, gc->nr_out);
+	rcu_read_unlock();
+	tcphs_stat_add(tn->stats, TCPHS_STAT_PROXY_XMIT_FAILED, failed);
+	gc->nr_out = 0;
 }
 
 static void tcphs_gc_work(struct work_struct *work)
@@ -81,18 +96,18 @@ static void tcphs_gc_work(struct work_struct *work)
 			.now = (u32)jiffies,
 			.stats = tn->stats,
 			.out = tn->gc.out,
+			.max_out = TCPHS_GC_OUT,
 		},
 	};
-	unsigned int failed;
+	unsigned int b = 0;
 
 	tcphs_timeouts_of(&tn->cfg, &pass.to);
-	tcphs_table_sweep(&tn->table, tcphs_gc_visit, &pass);
+	while (b <= tn->table.mask) {
+		b = tcphs_table_sweep(&tn->table, b, tcphs_gc_visit, &pass);
+		tcphs_gc_send(tn, &pass.gc);
+	}
 	tcphs_stat_add(tn->stats, TCPHS_STAT_FLOWS_EXPIRED, pass.expired);
 	tcphs_stat_add(tn->stats, TCPHS_STAT_FLOWS_CLOSED, pass.closed);
-	rcu_read_lock();
-	failed = tcphs_out_send(tn->net, pass.gc.out, pass.gc.nr_out);
-	rcu_read_unlock();
-	tcphs_stat_add(tn->stats, TCPHS_STAT_PROXY_XMIT_FAILED, failed);
 	queue_delayed_work(system_power_efficient_wq, &tn->gc.work,
 			   TCPHS_GC_INTERVAL);
 }

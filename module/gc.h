@@ -26,12 +26,14 @@ struct tcphs_gc {
 	struct tcphs_stats __percpu *stats;
 	struct tcphs_out *out;		/* to send once the pass is over */
 	unsigned int nr_out;
+	unsigned int max_out;		/* the room at out */
+	bool idle;			/* the flow visited is past its timeout */
 };
 
 /* A room for one segment to send after the pass, or NULL: none is left. */
 static inline struct tcphs_out *tcphs_gc_out(struct tcphs_gc *gc)
 {
-	return gc->nr_out < TCPHS_GC_OUT ? &gc->out[gc->nr_out++] : NULL;
+	return gc->nr_out < gc->max_out ? &gc->out[gc->nr_out++] : NULL;
 }
 
 /* A namespace's collector. */

@@ -117,6 +117,17 @@ static bool tcphs_track_link(struct tcphs_net *tn,
  * A SYN with no flow: make one, unless a twin got in first; in a full
  * table, in the place of the oldest handshake nothing answered.
  */
+/* A flow, charged to the namespace's memory cgroup (netns.h). */
+static struct tcphs_flow *tcphs_track_alloc(struct tcphs_net *tn,
+					    const struct tcphs_tuple *tu)
+{
+	struct mem_cgroup *old = tcphs_charge_begin(tn);
+	struct tcphs_flow *flow = tcphs_flow_alloc(tu);
+
+	set_active_memcg(old);
+	return flow;
+}
+
 static u8 tcphs_track_new(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 			  u32 hash, const struct tcphs_seg *seg)
 {
@@ -131,7 +142,7 @@ static u8 tcphs_track_new(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 			tcphs_stat_inc(tn->stats, TCPHS_STAT_UNTRACKED);
 		return st.reason;
 	}
-	flow = tcphs_flow_alloc(tu);
+	flow = tcphs_track_alloc(tn, tu);
 	if (!flow) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_ALLOC_FAILED);
 		tcphs_untracked_now(tn);

@@ -18,6 +18,13 @@ unsigned int tcphs_net_id __read_mostly;
 static unsigned int tcphs_buckets;
 
 /*
+ * The most buckets a namespace but init_net gets from the RAM: 32 KiB of
+ * heads. Their creator pays for them (memcg), but anyone may create
+ * namespaces; a buckets= of root's at insmod applies to all as given.
+ */
+#define TCPHS_NETNS_MAX_BUCKETS	4096
+
+/*
  * 1024 buckets per GiB of RAM, from 1024 to 65536: 8 KiB of heads per GiB
  * per namespace, and with the default max_flows of 8 per bucket, room for
  * 8192 flows per GiB before SYNs go untracked.
@@ -53,33 +60,73 @@ static void tcphs_defrag_disable(struct net *net)
 	nf_defrag_ipv4_disable(net);
 }
 
-int tcphs_net_mode_change(struct tcphs_cfg *cfg, int from, int to)
+int tcphs_net_set_mode(struct tcphs_cfg *cfg, int to)
 {
-	struct net *net = container_of(cfg, struct tcphs_net, cfg)->net;
-	bool was_on = from != TCPHS_MODE_OFF, on = to != TCPHS_MODE_OFF;
+	struct tcphs_net *tn = container_of(cfg, struct tcphs_net, cfg);
+	bool was_on = cfg->mode != TCPHS_MODE_OFF, on = to != TCPHS_MODE_OFF;
+	int err;
 
-	if (was_on == on)
+	if (on && !was_on) {
+		err = tcphs_defrag_enable(tn->net);
+		if (err)
+			return err;
+	}
+	WRITE_ONCE(cfg->mode, to);
+	if (on || !was_on)
 		return 0;
-	if (on)
-		return tcphs_defrag_enable(net);
-	tcphs_defrag_disable(net);
+	/*
+	 * Off translates nothing. Once no hook acts on the old mode any
+	 * more (they run under RCU), what was proxied ends, both ends told.
+	 */
+	synchronize_net();
+	tcphs_proxy_flush(tn);
+	tcphs_defrag_disable(tn->net);
 	return 0;
+}
+
+static unsigned int tcphs_net_buckets(const struct net *net)
+{
+	unsigned int n = tcphs_default_buckets();
+
+	if (tcphs_buckets)
+		return tcphs_buckets;
+	return net_eq(net, &init_net) ? n : min(n, TCPHS_NETNS_MAX_BUCKETS);
+}
+
+/*
+ * Who pays for a namespace's tcphs: its creator's memory cgroup (this runs
+ * in the task that makes the namespace, or at insmod for those already
+ * there); init_net charges no one.
+ */
+static void tcphs_net_charge(struct tcphs_net *tn, gfp_t *gfp)
+{
+	tn->memcg = NULL;
+	*gfp = GFP_KERNEL;
+	if (net_eq(tn->net, &init_net))
+		return;
+	tn->memcg = get_mem_cgroup_from_mm(current->mm);
+	*gfp = GFP_KERNEL_ACCOUNT;
 }
 
 static int __net_init tcphs_net_init(struct net *net)
 {
 	struct tcphs_net *tn = tcphs_pernet(net);
+	const struct tcphs_cfg *init = NULL;
+	gfp_t gfp;
 	int err;
 
 	tn->net = net;
-	tn->stats = alloc_percpu(struct tcphs_stats);
+	tcphs_net_charge(tn, &gfp);
+	if (!net_eq(net, &init_net))
+		init = &tcphs_pernet(&init_net)->cfg;
+	err = -ENOMEM;
+	tn->stats = alloc_percpu_gfp(struct tcphs_stats, gfp);
 	if (!tn->stats)
-		return -ENOMEM;
-	err = tcphs_table_init(&tn->table, tcphs_buckets ?:
-					   tcphs_default_buckets());
+		goto err_memcg;
+	err = tcphs_table_init(&tn->table, tcphs_net_buckets(net), gfp);
 	if (err)
 		goto err_stats;
-	err = tcphs_cfg_init(&tn->cfg, tn->table.mask + 1);
+	err = tcphs_cfg_init(&tn->cfg, tn->table.mask + 1, init);
 	if (err)
 		goto err_table;
 	tn->sysctl_hdr = tcphs_sysctl_init(net, &tn->cfg);
@@ -120,7 +167,19 @@ err_table:
 	tcphs_table_destroy(&tn->table);
 err_stats:
 	free_percpu(tn->stats);
+err_memcg:
+	mem_cgroup_put(tn->memcg);
 	return err;
+}
+
+/*
+ * Before any exit runs (the namespace's, or every one's at rmmod), while
+ * its devices still carry segments: proxied connections are reset at both
+ * ends, not left to hang.
+ */
+static void __net_exit tcphs_net_pre_exit(struct net *net)
+{
+	tcphs_proxy_flush(tcphs_pernet(net));
 }
 
 static void __net_exit tcphs_net_exit(struct net *net)
@@ -138,13 +197,15 @@ static void __net_exit tcphs_net_exit(struct net *net)
 	tcphs_table_destroy(&tn->table);
 	tcphs_cfg_exit(&tn->cfg);
 	free_percpu(tn->stats);
+	mem_cgroup_put(tn->memcg);
 }
 
 static struct pernet_operations tcphs_net_ops = {
-	.init	= tcphs_net_init,
-	.exit	= tcphs_net_exit,
-	.id	= &tcphs_net_id,
-	.size	= sizeof(struct tcphs_net),
+	.init		= tcphs_net_init,
+	.pre_exit	= tcphs_net_pre_exit,
+	.exit		= tcphs_net_exit,
+	.id		= &tcphs_net_id,
+	.size		= sizeof(struct tcphs_net),
 };
 
 /* @buckets: the table size of each namespace; 0, from the RAM. */

@@ -7,6 +7,8 @@
 #ifndef _TCPHS_NETNS_H
 #define _TCPHS_NETNS_H
 
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -18,6 +20,11 @@
 
 struct tcphs_net {
 	struct net *net;
+	/* What this namespace's traffic makes tcphs allocate is charged to:
+	 * the memory cgroup of the task that made the namespace; NULL for
+	 * init_net (bounded by the host's own sysctls)
+	 */
+	struct mem_cgroup *memcg;
 	struct tcphs_cfg cfg;
 	struct tcphs_table table;
 	struct tcphs_stats __percpu *stats;
@@ -38,8 +45,22 @@ static inline struct tcphs_net *tcphs_pernet(const struct net *net)
 	return net_generic(net, tcphs_net_id);
 }
 
-/* Under the sysctls' lock: the mode of @cfg's namespace changes. */
-int tcphs_net_mode_change(struct tcphs_cfg *cfg, int from, int to);
+/*
+ * Around an allocation in softirq, which would otherwise charge no one
+ * (or the interrupted task): the namespace's cgroup pays, as for BPF maps.
+ * Returns what to restore with set_active_memcg().
+ */
+static inline struct mem_cgroup *tcphs_charge_begin(const struct tcphs_net *tn)
+{
+	return set_active_memcg(tn->memcg);
+}
+
+/*
+ * Under the sysctls' lock: the mode of @cfg's namespace becomes @to, with
+ * defragmentation on first or off after, and proxied flows ended at a
+ * switch to off.
+ */
+int tcphs_net_set_mode(struct tcphs_cfg *cfg, int to);
 
 int tcphs_net_register(unsigned int buckets);
 void tcphs_net_unregister(void);

@@ -13,6 +13,7 @@
 
 #include "destcache.h"
 #include "parse.h"
+#include "pause.h"
 #include "table.h"
 
 struct sk_buff;
@@ -24,10 +25,13 @@ struct tcphs_net;
 /* A namespace's part of proxy mode. */
 struct tcphs_proxy_net {
 	atomic_t halfopen;		/* flows awaiting a third ACK */
+	atomic_t held;			/* bytes held for servers (truesize) */
 	bool proxied;			/* a flow was ever proxied here */
 	struct tcphs_dest_cache dests;	/* what servers announced */
 	/* By port slot: the cookie period of the last cookie sent, + 1 */
 	u32 cookie_sent[TCPHS_PX_COOKIE_SLOTS];
+	struct tcphs_pause pause;	/* cookies only, under a flood */
+	spinlock_t pause_lock;		/* its changes */
 };
 
 /* A segment as the hook hands it over. */
@@ -68,6 +72,8 @@ unsigned int tcphs_proxy_icmp(struct sk_buff *skb, unsigned int icmpoff,
 			      u8 family, const struct nf_hook_state *state);
 
 void tcphs_proxy_net_init(struct tcphs_proxy_net *pn);
+/* Every proxied flow ends, both ends reset (px_flow.c). Process context. */
+void tcphs_proxy_flush(struct tcphs_net *tn);
 int tcphs_proxy_cache_init(void);
 void tcphs_proxy_cache_exit(void);
 

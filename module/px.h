@@ -55,7 +55,8 @@ struct tcphs_proxy {
 	u32 our_tsval;		/* of our SYN-ACK */
 	u32 ts_delta;		/* server's first TSval - ours */
 	u32 client_tsval;	/* the client's latest */
-	u32 held_bytes;
+	u32 held_bytes;		/* payload */
+	u32 held_truesize;	/* what it costs, charged (px_flow.c) */
 	int ifindex;		/* where the client's segments come in */
 	u16 client_win;		/* the client's latest window field */
 	u16 our_mss;		/* what our SYN-ACK announced */
@@ -77,8 +78,12 @@ static inline struct tcphs_proxy *tcphs_px(struct tcphs_flow *flow)
 }
 
 /* px_flow.c */
-struct tcphs_proxy *tcphs_px_new(const struct tcphs_tuple *tu);
+struct tcphs_proxy *tcphs_px_new(struct tcphs_net *tn,
+				 const struct tcphs_tuple *tu);
 void tcphs_px_free(struct tcphs_proxy *px);
+bool tcphs_px_held_charge(struct tcphs_net *tn, struct tcphs_proxy *px,
+			  unsigned int truesize);
+void tcphs_px_held_uncharge(struct tcphs_net *tn, struct tcphs_proxy *px);
 void tcphs_px_out_synack(const struct tcphs_tuple *tu,
 			 const struct tcphs_hsopts *ours, u32 isn,
 			 u32 client_isn, u32 tsval, u32 tsecr,
@@ -88,6 +93,10 @@ void tcphs_px_out_ack(const struct tcphs_proxy *px, struct tcphs_out *o);
 void tcphs_px_out_rst_stray(const struct tcphs_pkt *p, struct tcphs_out *o);
 void tcphs_px_out_rst_client(const struct tcphs_proxy *px,
 			     struct tcphs_out *o);
+/* The most RSTs tcphs_px_out_resets() writes: two to each end. */
+#define TCPHS_PX_END_RESETS	4
+unsigned int tcphs_px_out_resets(const struct tcphs_proxy *px,
+				 struct tcphs_out *o);
 void tcphs_px_send(struct tcphs_net *tn, const struct tcphs_out *out,
 		   unsigned int n);
 void tcphs_px_release(struct tcphs_net *tn, struct sk_buff_head *q,

@@ -159,7 +159,7 @@ static int tcphs_px_keep(struct tcphs_net *tn, const struct tcphs_pkt *p,
 	if (atomic_read(&tn->px.halfopen) >=
 	    READ_ONCE(tn->cfg.proxy_halfopen_max))
 		return -ENOSPC;
-	px = tcphs_px_new(p->tu);
+	px = tcphs_px_new(tn, p->tu);
 	if (!px) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_ALLOC_FAILED);
 		return -ENOMEM;
@@ -229,15 +229,55 @@ static bool tcphs_px_martian(const struct tcphs_pkt *p)
 	return tcphs_martian6(&tu->saddr.in6) || tcphs_martian6(&tu->daddr.in6);
 }
 
+/*
+ * Whether SYNs get cookies alone now: a pause is on (pause.h). The first
+ * SYN past a pause's end ends it, once.
+ */
+static bool tcphs_px_paused(struct tcphs_net *tn, u32 now)
+{
+	struct tcphs_proxy_net *pn = &tn->px;
+	bool left;
+
+	if (!tcphs_pause_on(&pn->pause))
+		return false;
+	if (tcphs_pause_cookies_only(&pn->pause, now))
+		return true;
+	spin_lock_bh(&pn->pause_lock);
+	left = tcphs_pause_leave(&pn->pause, now);
+	spin_unlock_bh(&pn->pause_lock);
+	if (left) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_RESUMED);
+		net_info_ratelimited("netns %u: SYN flood over: half-open flows kept again\n",
+				     tn->net->ns.inum);
+	}
+	return false;
+}
+
+/* SYNs outran the half-open flows that can be kept: a pause, maybe. */
+static void tcphs_px_overflow(struct tcphs_net *tn, u32 now)
+{
+	struct tcphs_proxy_net *pn = &tn->px;
+	u32 len;
+
+	spin_lock_bh(&pn->pause_lock);
+	len = tcphs_pause_enter(&pn->pause, now);
+	spin_unlock_bh(&pn->pause_lock);
+	if (!len)
+		return;
+	tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_PAUSED);
+	net_info_ratelimited("netns %u: SYN flood on proxied ports: cookies only for %u s\n",
+			     tn->net->ns.inum, len / HZ);
+}
+
 /* A SYN to a proxied port, with no flow: answer it ourselves. */
 unsigned int tcphs_px_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 			  u32 hash)
 {
 	const struct tcphs_seg *seg = p->seg;
 	struct tcphs_hsopts ours, to_server;
+	u32 isn, tsval, now = (u32)jiffies;
 	struct tcphs_out out;
-	u32 isn, tsval;
-	int err;
+	int err = -EBUSY;
 
 	if (tcphs_px_martian(p)) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_MARTIAN);
@@ -254,7 +294,11 @@ unsigned int tcphs_px_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 	if (seg->payload_len)
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_SYN_DATA);
 	tcphs_px_offer(tn, p, &ours, &to_server);
-	err = tcphs_px_keep(tn, p, hash, &ours, &to_server, &isn, &tsval);
+	if (!tcphs_px_paused(tn, now))
+		err = tcphs_px_keep(tn, p, hash, &ours, &to_server, &isn,
+				    &tsval);
+	if (err == -ENOSPC || err == -ENOMEM)
+		tcphs_px_overflow(tn, now);
 	if (err == -EEXIST) {
 		/* A copy of a SYN that another CPU is answering. */
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_SYN_RETRANS);
@@ -337,6 +381,11 @@ unsigned int tcphs_px_hold(struct tcphs_net *tn, struct tcphs_proxy *px,
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_HOLD_FULL);
 		return NF_DROP;
 	}
+	/* The client sends it again, as it would after a loss. */
+	if (!tcphs_px_held_charge(tn, px, p->skb->truesize)) {
+		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_HELD_CAPPED);
+		return NF_DROP;
+	}
 	px->held_bytes += seg->payload_len;
 	__skb_queue_tail(&px->held, p->skb);
 	tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_HELD);
@@ -385,7 +434,7 @@ unsigned int tcphs_px_cookie_ack(struct tcphs_net *tn,
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_COOKIE_BAD);
 		return NF_DROP;
 	}
-	px = tcphs_px_new(p->tu);
+	px = tcphs_px_new(tn, p->tu);
 	if (!px) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_ALLOC_FAILED);
 		return NF_DROP;

@@ -183,6 +183,7 @@ static void tcphs_px_server_open(struct tcphs_net *tn, struct tcphs_proxy *px,
 		tcphs_px_out_ack(px, &r->out[r->nr_out++]);
 	skb_queue_splice_init(&px->held, &r->release);
 	px->held_bytes = 0;
+	tcphs_px_held_uncharge(tn, px);
 	r->ifindex = px->ifindex;
 	r->stat = TCPHS_STAT_PROXY_OPEN;
 	tcphs_px_consume(r, p->skb);

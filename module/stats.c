@@ -57,6 +57,10 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_PROXY_ABSORBED]	= "proxy_absorbed",
 	[TCPHS_STAT_PROXY_FULL_RESET]	= "proxy_full_reset",
 	[TCPHS_STAT_PROXY_COOKIE_UNSENT]	= "proxy_cookie_unsent",
+	[TCPHS_STAT_PROXY_ENDED]	= "proxy_ended",
+	[TCPHS_STAT_PROXY_HELD_CAPPED]	= "proxy_held_capped",
+	[TCPHS_STAT_PROXY_PAUSED]	= "proxy_paused",
+	[TCPHS_STAT_PROXY_RESUMED]	= "proxy_resumed",
 };
 
 static const char *tcphs_stat_name(unsigned int i)

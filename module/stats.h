@@ -56,6 +56,10 @@ enum tcphs_stat {
 	TCPHS_STAT_PROXY_ABSORBED,	/* bare client ACKs while connecting */
 	TCPHS_STAT_PROXY_FULL_RESET,	/* proven clients reset: no room */
 	TCPHS_STAT_PROXY_COOKIE_UNSENT,	/* flowless ACKs, no cookie sent lately */
+	TCPHS_STAT_PROXY_ENDED,		/* flows tcphs ended: both ends reset */
+	TCPHS_STAT_PROXY_HELD_CAPPED,	/* not held: proxy_held_max, or all */
+	TCPHS_STAT_PROXY_PAUSED,	/* floods: pauses of cookies only */
+	TCPHS_STAT_PROXY_RESUMED,	/* pauses over: flows kept again */
 	/* Then one per enum tcphs_reason but TCPHS_R_OK, in its order. */
 	TCPHS_STAT_REASON_BASE,
 	TCPHS_NR_STATS = TCPHS_STAT_REASON_BASE + TCPHS_NR_REASONS - 1

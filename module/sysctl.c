@@ -4,12 +4,16 @@
  * describes each. A write holds exactly one value, a number in its range or
  * a mode's name, and an optional newline; anything else is EINVAL and
  * leaves the setting alone. The sysctl core lets only CAP_NET_ADMIN over
- * the namespace's owning user namespace write.
+ * the namespace's owning user namespace write. The limits on memory
+ * (max_flows, proxy_halfopen_max, proxy_held_max) of any namespace but
+ * init_net can be lowered, never raised above init_net's: root of a user
+ * namespace owns its network namespaces, not the host's memory.
  */
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/sysctl.h>
 #include <linux/string.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <net/net_namespace.h>
@@ -38,9 +42,29 @@ static DEFINE_MUTEX(tcphs_cfg_mutex);
  */
 #define TCPHS_TIMEOUT_MAX	(24 * 24 * 3600)
 
+/* Bytes a namespace may hold for its servers by default, and at most. */
+#define TCPHS_HELD_DEFAULT	SZ_4M
+#define TCPHS_HELD_LIMIT	SZ_1G
+
 static int tcphs_one = 1;
-static int tcphs_max_flows_limit = TCPHS_MAX_FLOWS_LIMIT;
 static int tcphs_timeout_max = TCPHS_TIMEOUT_MAX;
+
+/* A limit on memory: its range, and where it is in struct tcphs_cfg. */
+struct tcphs_limit {
+	int lo;
+	int hi;
+	size_t off;
+};
+
+#define TCPHS_LIMIT(name, max) \
+	{ .lo = 0, .hi = (max), .off = offsetof(struct tcphs_cfg, name) }
+
+static const struct tcphs_limit tcphs_max_flows_limit =
+	TCPHS_LIMIT(max_flows, TCPHS_MAX_FLOWS_LIMIT);
+static const struct tcphs_limit tcphs_halfopen_limit =
+	TCPHS_LIMIT(proxy_halfopen_max, TCPHS_MAX_FLOWS_LIMIT);
+static const struct tcphs_limit tcphs_held_limit =
+	TCPHS_LIMIT(proxy_held_max, TCPHS_HELD_LIMIT);
 
 static struct tcphs_secrets *tcphs_secrets_new(void)
 {
@@ -57,11 +81,13 @@ static struct tcphs_secrets *tcphs_secrets_new(void)
  * Defaults, in seconds. SYN_SENT outlives Linux's own SYN retries (6 by
  * default: 1 + 2 + ... + 32 s, then 64 s for the last answer = 127 s);
  * SYN_RCVD covers the responder's 5 SYN-ACK retries (63 s). An idle
- * established flow is kept as long as the kernel's keepalive waits before
- * its first probe (2 h). After both FINs a flow is kept for as long as
+ * established flow is kept 5 days, as conntrack keeps one: well past the
+ * first keepalive probe (2 h), so a connection that keeps itself alive
+ * keeps its flow (and its translation). After both FINs a flow is kept for as long as
  * TIME-WAIT lasts (60 s), so late segments still find it.
  */
-int tcphs_cfg_init(struct tcphs_cfg *cfg, unsigned int nbuckets)
+int tcphs_cfg_init(struct tcphs_cfg *cfg, unsigned int nbuckets,
+		   const struct tcphs_cfg *init)
 {
 	struct tcphs_secrets *sec = tcphs_secrets_new();
 
@@ -70,12 +96,21 @@ int tcphs_cfg_init(struct tcphs_cfg *cfg, unsigned int nbuckets)
 	cfg->mode = TCPHS_MODE_TRACK;
 	cfg->max_flows = min_t(unsigned int, nbuckets * TCPHS_FLOWS_PER_BUCKET,
 			       TCPHS_MAX_FLOWS_LIMIT);
+	cfg->proxy_halfopen_max = cfg->max_flows / 4;
+	cfg->proxy_held_max = TCPHS_HELD_DEFAULT;
+	if (init) {
+		cfg->max_flows = min(cfg->max_flows,
+				     READ_ONCE(init->max_flows));
+		cfg->proxy_halfopen_max = min(cfg->proxy_halfopen_max,
+					      READ_ONCE(init->proxy_halfopen_max));
+		cfg->proxy_held_max = min(cfg->proxy_held_max,
+					  READ_ONCE(init->proxy_held_max));
+	}
 	cfg->timeout_syn_sent = 128;
 	cfg->timeout_syn_rcvd = 64;
-	cfg->timeout_established = 7200;
+	cfg->timeout_established = 5 * 24 * 3600;
 	cfg->timeout_close = 60;
 	cfg->isn_policy = TCPHS_ISN_RFC6528;
-	cfg->proxy_halfopen_max = cfg->max_flows / 4;
 	RCU_INIT_POINTER(cfg->ports, NULL);
 	RCU_INIT_POINTER(cfg->secrets, sec);
 	return 0;
@@ -123,11 +158,7 @@ static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
 	if (m < 0)
 		return -EINVAL;
 	mutex_lock(&tcphs_cfg_mutex);
-	/* Defragmentation follows the mode (netns.c). */
-	err = tcphs_net_mode_change(container_of(mode, struct tcphs_cfg, mode),
-				    *mode, m);
-	if (!err)
-		WRITE_ONCE(*mode, m);
+	err = tcphs_net_set_mode(container_of(mode, struct tcphs_cfg, mode), m);
 	mutex_unlock(&tcphs_cfg_mutex);
 	if (err)
 		return err;
@@ -151,6 +182,26 @@ static int tcphs_sysctl_int(const struct ctl_table *table, int write,
 	WRITE_ONCE(*(int *)table->data, val);
 	*ppos += *lenp;
 	return 0;
+}
+
+/*
+ * A limit on memory: a number in its range, and in any namespace but
+ * init_net at most init_net's value as the write finds it.
+ */
+static int tcphs_sysctl_limit(const struct ctl_table *table, int write,
+			      void *buffer, size_t *lenp, loff_t *ppos)
+{
+	const struct tcphs_limit *lim = table->extra1;
+	const struct tcphs_cfg *cfg = (void *)((char *)table->data - lim->off);
+	const struct tcphs_cfg *init = &tcphs_pernet(&init_net)->cfg;
+	int hi = lim->hi;
+	struct ctl_table bounded = *table;
+
+	if (cfg != init)
+		hi = min(hi, READ_ONCE(*(int *)((char *)init + lim->off)));
+	bounded.extra1 = (void *)&lim->lo;
+	bounded.extra2 = &hi;
+	return tcphs_sysctl_int(&bounded, write, buffer, lenp, ppos);
 }
 
 /* An ISN policy, by name; "fixed" only with the test_mode parameter. */
@@ -320,6 +371,15 @@ static int tcphs_sysctl_rotate(const struct ctl_table *table, int write,
 	.extra2		= (hi),						\
 }
 
+#define TCPHS_SYSCTL_LIMIT(name, limit) {				\
+	.procname	= #name,					\
+	.data		= (void *)offsetof(struct tcphs_cfg, name),		\
+	.maxlen		= sizeof(int),					\
+	.mode		= 0644,						\
+	.proc_handler	= tcphs_sysctl_limit,				\
+	.extra1		= (void *)&(limit),				\
+}
+
 /* .data holds the offset in struct tcphs_cfg; the per-netns copy rebases. */
 static const struct ctl_table tcphs_sysctl_template[] = {
 	{
@@ -329,13 +389,13 @@ static const struct ctl_table tcphs_sysctl_template[] = {
 		.mode		= 0644,
 		.proc_handler	= tcphs_sysctl_mode,
 	},
-	TCPHS_SYSCTL_INT(max_flows, SYSCTL_ZERO, &tcphs_max_flows_limit),
+	TCPHS_SYSCTL_LIMIT(max_flows, tcphs_max_flows_limit),
 	TCPHS_SYSCTL_INT(timeout_syn_sent, &tcphs_one, &tcphs_timeout_max),
 	TCPHS_SYSCTL_INT(timeout_syn_rcvd, &tcphs_one, &tcphs_timeout_max),
 	TCPHS_SYSCTL_INT(timeout_established, &tcphs_one, &tcphs_timeout_max),
 	TCPHS_SYSCTL_INT(timeout_close, &tcphs_one, &tcphs_timeout_max),
-	TCPHS_SYSCTL_INT(proxy_halfopen_max, SYSCTL_ZERO,
-			 &tcphs_max_flows_limit),
+	TCPHS_SYSCTL_LIMIT(proxy_halfopen_max, tcphs_halfopen_limit),
+	TCPHS_SYSCTL_LIMIT(proxy_held_max, tcphs_held_limit),
 	{
 		.procname	= "isn_policy",
 		.data		= (void *)offsetof(struct tcphs_cfg, isn_policy),

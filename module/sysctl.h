@@ -46,6 +46,7 @@ struct tcphs_cfg {
 	int timeout_close;
 	int isn_policy;			/* enum tcphs_isn_policy */
 	int proxy_halfopen_max;		/* then SYN-ACKs keep only a cookie */
+	int proxy_held_max;		/* bytes (truesize) held for servers */
 	int rotate_keys;		/* reads 0; a write of 1 rotates */
 	struct tcphs_ports __rcu *ports;
 	struct tcphs_secrets __rcu *secrets;
@@ -54,7 +55,9 @@ struct tcphs_cfg {
 struct net;
 struct ctl_table_header;
 
-int tcphs_cfg_init(struct tcphs_cfg *cfg, unsigned int nbuckets);
+/* @init: init_net's, whose limits bound a new namespace's; NULL for it. */
+int tcphs_cfg_init(struct tcphs_cfg *cfg, unsigned int nbuckets,
+		   const struct tcphs_cfg *init);
 void tcphs_cfg_exit(struct tcphs_cfg *cfg);
 struct ctl_table_header *tcphs_sysctl_init(struct net *net,
 					   struct tcphs_cfg *cfg);

@@ -25,7 +25,7 @@ static struct kmem_cache *tcphs_flow_cache __read_mostly;
 
 int tcphs_flow_cache_init(void)
 {
-	tcphs_flow_cache = KMEM_CACHE(tcphs_flow, 0);
+	tcphs_flow_cache = KMEM_CACHE(tcphs_flow, SLAB_ACCOUNT);
 	return tcphs_flow_cache ? 0 : -ENOMEM;
 }
 
@@ -49,7 +49,7 @@ struct tcphs_flow *tcphs_flow_alloc(const struct tcphs_tuple *tu)
 {
 	struct tcphs_flow *flow;
 
-	flow = kmem_cache_zalloc(tcphs_flow_cache, GFP_ATOMIC);
+	flow = kmem_cache_zalloc(tcphs_flow_cache, TCPHS_GFP_FLOW);
 	if (flow)
 		tcphs_flow_init(flow, tu, NULL);
 	return flow;
@@ -69,14 +69,14 @@ static void tcphs_flow_free_rcu(struct rcu_head *head)
 	tcphs_flow_free(container_of(head, struct tcphs_flow, rcu));
 }
 
-int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets)
+int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets, gfp_t gfp)
 {
 	unsigned int i;
 
 	nbuckets = roundup_pow_of_two(clamp_t(unsigned int, nbuckets,
 					      TCPHS_TABLE_LOCKS,
 					      TCPHS_TABLE_MAX_BUCKETS));
-	t->buckets = kvcalloc(nbuckets, sizeof(*t->buckets), GFP_KERNEL);
+	t->buckets = kvcalloc(nbuckets, sizeof(*t->buckets), gfp);
 	if (!t->buckets)
 		return -ENOMEM;
 	t->mask = nbuckets - 1;
@@ -250,30 +250,39 @@ bool tcphs_table_evict(struct tcphs_table *t, u32 hash)
 	return evicted;
 }
 
-static void tcphs_sweep_bucket(struct tcphs_table *t, unsigned int b,
+/* False: a visit paused the walk in bucket @b. */
+static bool tcphs_sweep_bucket(struct tcphs_table *t, unsigned int b,
 			       tcphs_sweep_fn visit, void *arg)
 {
+	enum tcphs_sweep verdict = TCPHS_SWEEP_KEEP;
 	struct tcphs_flow *flow;
 	struct hlist_node *tmp;
 
 	spin_lock_bh(tcphs_bucket_lock(t, b));
-	hlist_for_each_entry_safe(flow, tmp, &t->buckets[b], node)
-		if (visit(flow, arg))
+	hlist_for_each_entry_safe(flow, tmp, &t->buckets[b], node) {
+		verdict = visit(flow, arg);
+		if (verdict == TCPHS_SWEEP_PAUSE)
+			break;
+		if (verdict == TCPHS_SWEEP_UNLINK)
 			tcphs_table_unlink(t, flow);
+	}
 	spin_unlock_bh(tcphs_bucket_lock(t, b));
+	return verdict != TCPHS_SWEEP_PAUSE;
 }
 
-void tcphs_table_sweep(struct tcphs_table *t, tcphs_sweep_fn visit,
-		       void *arg)
+unsigned int tcphs_table_sweep(struct tcphs_table *t, unsigned int from,
+			       tcphs_sweep_fn visit, void *arg)
 {
 	unsigned int b;
 
-	for (b = 0; b <= t->mask; b++) {
+	for (b = from; b <= t->mask; b++) {
 		if (!(b & 1023))
 			cond_resched();	/* empty or not: a table may be huge */
-		if (!hlist_empty(&t->buckets[b]))
-			tcphs_sweep_bucket(t, b, visit, arg);
+		if (!hlist_empty(&t->buckets[b]) &&
+		    !tcphs_sweep_bucket(t, b, visit, arg))
+			break;
 	}
+	return b;
 }
 
 /*

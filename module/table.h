@@ -21,14 +21,25 @@ struct tcphs_flow;
 struct tcphs_gc;
 struct tcphs_table;
 
+/* What a sweep's visitor makes of a flow. */
+enum tcphs_sweep {
+	TCPHS_SWEEP_KEEP,
+	TCPHS_SWEEP_UNLINK,
+	/* Keep it, and stop: the caller resumes at this flow's bucket. */
+	TCPHS_SWEEP_PAUSE,
+};
+
 /* What a flow's owner does in its flow's life in the table. */
 struct tcphs_flow_ops {
 	/* Under the bucket lock, as the flow leaves table @t. */
 	void (*unlinked)(struct tcphs_table *t, struct tcphs_flow *flow);
 	/* Frees the flow: a grace period after its unlink, or never linked. */
 	void (*destroy)(struct tcphs_flow *flow);
-	/* A GC pass, under the bucket lock (gc.h): true, it goes now. */
-	bool (*expire)(struct tcphs_flow *flow, struct tcphs_gc *gc);
+	/*
+	 * A GC pass, under the bucket lock (gc.h): KEEP, UNLINK, or PAUSE
+	 * (no room is left for what the flow must send as it goes).
+	 */
+	enum tcphs_sweep (*expire)(struct tcphs_flow *flow, struct tcphs_gc *gc);
 };
 
 struct tcphs_flow {
@@ -40,6 +51,13 @@ struct tcphs_flow {
 	u32 last;		/* jiffies at the last segment (low 32 bits) */
 	struct rcu_head rcu;
 };
+
+/*
+ * Flows come in softirq, at a SYN's pace: no reserves (GFP_ATOMIC's
+ * __GFP_HIGH would also let a memory cgroup's limit be overrun), no
+ * warning; a flow that cannot be had goes untracked and is counted.
+ */
+#define TCPHS_GFP_FLOW	(GFP_NOWAIT | __GFP_NOWARN)
 
 /* Writers (insert, update, unlink) take one of these, chosen by bucket. */
 #define TCPHS_TABLE_LOCKS	64
@@ -54,7 +72,8 @@ struct tcphs_table {
 	spinlock_t locks[TCPHS_TABLE_LOCKS];	/* writers, by bucket */
 };
 
-int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets);
+/* @gfp: GFP_KERNEL_ACCOUNT charges the buckets to the caller's cgroup. */
+int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets, gfp_t gfp);
 unsigned int tcphs_table_destroy(struct tcphs_table *t);
 u32 tcphs_table_hash(const struct tcphs_table *t,
 		     const struct tcphs_tuple *tu);
@@ -68,12 +87,15 @@ void tcphs_table_unlink(struct tcphs_table *t, struct tcphs_flow *flow);
 bool tcphs_table_evict(struct tcphs_table *t, u32 hash);
 
 /*
- * Visit every flow under its bucket's lock; those @visit returns true for
- * are unlinked. Empty buckets cost a load each and no lock.
+ * Visit every flow from bucket @from on under its bucket's lock; those
+ * @visit says UNLINK of are unlinked. Empty buckets cost a load each and
+ * no lock. Returns the bucket a PAUSE stopped in, for the next call to
+ * start from once the caller has done what the pause was for (sent what
+ * the visits queued, with no lock held), or mask + 1: the walk is over.
  */
-typedef bool (*tcphs_sweep_fn)(struct tcphs_flow *flow, void *arg);
-void tcphs_table_sweep(struct tcphs_table *t, tcphs_sweep_fn visit,
-		       void *arg);
+typedef enum tcphs_sweep (*tcphs_sweep_fn)(struct tcphs_flow *flow, void *arg);
+unsigned int tcphs_table_sweep(struct tcphs_table *t, unsigned int from,
+			       tcphs_sweep_fn visit, void *arg);
 
 /*
  * A reader's place in the table, for a walk that spans several RCU read

@@ -17,7 +17,13 @@
 #    finds no room is reset at once (proxy_full_reset), not left hanging;
 #  - the cookie gate (item 3): 500 flowless ACKs to a proxied port that
 #    sent no cookie lately are not checked as cookies, and none opens a
-#    connection to the server.
+#    connection to the server;
+#  - the flood back-off (item 5): 64 spoofed SYNs to a proxied port that
+#    keeps 16 half-open flows (for 3 s) overflow it, and a pause begins
+#    (proxy_paused, one kernel log line): SYNs get cookies alone, a client
+#    still completes. Once the flood has stopped, its flows have expired
+#    and the pause is over, the next SYN ends it (proxy_resumed) and is
+#    kept again (proxy_synack).
 
 . "${0%/*}/lib.sh"
 
@@ -139,6 +145,35 @@ unsent() {
 	check_eq "$1: none reached the server" 1 "${STAT[proxy_connect]:-}"
 }
 
+# backoff FAMILY ADDR: the flood back-off.
+backoff() {
+	local synack
+
+	tcphs_unload
+	tcphs_load
+	r sysctl -qw net.tcphs.mode=proxy net.tcphs.proxy_ports=8000 \
+		net.tcphs.proxy_halfopen_max=16 net.tcphs.timeout_syn_rcvd=3
+	flood "$2" 8000 64 1000
+	tcphs_stats "$NS_R"
+	check "$1: the flood began a pause" test "${STAT[proxy_paused]:-0}" -ge 1
+	check "$1: SYNs past the 16 kept got cookies alone" \
+		test "${STAT[proxy_cookie]:-0}" -ge 40
+	check "$1: a client completes meanwhile" \
+		most_complete "$(probe "$2" 1 | cut -d' ' -f1)"
+	check "$1: the pause was logged" \
+		eval 'dmesg | grep -q "SYN flood on proxied ports: cookies only for"'
+	nap 6
+	tcphs_stats "$NS_R"
+	synack=${STAT[proxy_synack]:-0}
+	check "$1: after the flood, a client completes" \
+		most_complete "$(probe "$2" 1 | cut -d' ' -f1)"
+	tcphs_stats "$NS_R"
+	check_eq "$1: its SYN ended the pause" "${STAT[proxy_paused]:-}" \
+		"${STAT[proxy_resumed]:-}"
+	check_eq "$1: and was kept, not answered by a cookie" 1 \
+		$((${STAT[proxy_synack]:-0} - synack))
+}
+
 for addr in $S4 $S6; do
 	fam=ipv4
 	[[ $addr != *:* ]] || fam=ipv6
@@ -147,5 +182,6 @@ for addr in $S4 $S6; do
 	established enforce $fam "$addr"
 	established proxy $fam "$addr"
 	unsent $fam "$addr"
+	backoff $fam "$addr"
 done
 ktap_finish

@@ -70,7 +70,8 @@ serve_start
 check_eq "default mode" track "$(get mode)"
 check_eq "default timeout_syn_sent" 128 "$(get timeout_syn_sent)"
 check_eq "default timeout_syn_rcvd" 64 "$(get timeout_syn_rcvd)"
-check_eq "default timeout_established" 7200 "$(get timeout_established)"
+check_eq "default timeout_established: 5 days" 432000 \
+	"$(get timeout_established)"
 check_eq "default timeout_close" 60 "$(get timeout_close)"
 check "default max_flows is positive" test "$(get max_flows)" -gt 0
 
@@ -87,7 +88,7 @@ for bad in bogus "" "enforce junk" " track" "tracks" "TRACK" "1" \
 done
 
 for name in timeout_syn_sent timeout_syn_rcvd timeout_established \
-	    timeout_close max_flows proxy_halfopen_max; do
+	    timeout_close max_flows proxy_halfopen_max proxy_held_max; do
 	before=$(get $name)
 	check_eq "$name accepts 17" OK "$(put $name 17)"
 	check_eq "$name reads back 17" 17 "$(get $name)"
@@ -112,6 +113,7 @@ check_eq "default isn_policy" rfc6528 "$(get isn_policy)"
 check_eq "default proxy_ports: none" "" "$(get proxy_ports)"
 check "default proxy_halfopen_max is positive" \
 	test "$(get proxy_halfopen_max)" -gt 0
+check_eq "default proxy_held_max: 4 MiB" 4194304 "$(get proxy_held_max)"
 for word in random cookie rfc6528; do
 	check_eq "isn_policy accepts $word" OK "$(put isn_policy "$word")"
 	check_eq "isn_policy reads back $word" "$word" "$(get isn_policy)"
@@ -163,6 +165,41 @@ check_eq "mode unchanged by the foreign user namespace" enforce "$(get mode)"
 own=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
 	unshare -U -r -n sh -c "echo enforce > $DIR/mode && cat $DIR/mode" 2>&1)
 check_eq "root of the owning user namespace can write" enforce "$own"
+
+# Root of a user namespace owns the network namespaces it makes, not the
+# host's memory (admin-guide.rst, Memory): their limits start at most at
+# init_net's, and may go lower, never higher. Printed per limit: the value
+# a new namespace starts with, then each write of 16777216, that value + 1
+# and 100 that took ("-" for one refused). Before, an unprivileged user's
+# namespace took 16777216 flows: 2 GiB, charged to no one.
+LIMITS="max_flows proxy_halfopen_max proxy_held_max"
+userns_limits() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U -r -n \
+		sh -c 'for name in '"$LIMITS"'; do
+			f='$DIR'/$name v=$(cat $f)
+			printf "%s=%s" $name $v
+			for w in 16777216 $((v + 1)) 100; do
+				echo $w >$f 2>/dev/null && printf " %s" $w ||
+					printf " -"
+			done
+			echo
+		done' 2>&1
+}
+declare -A HOST_LIMIT
+for name in $LIMITS; do
+	HOST_LIMIT[$name]=$(<$DIR/$name)
+done
+echo 1000 >$DIR/max_flows
+echo 200 >$DIR/proxy_halfopen_max
+echo 65536 >$DIR/proxy_held_max
+got=$(userns_limits)
+for name in $LIMITS; do
+	echo "${HOST_LIMIT[$name]}" >$DIR/$name
+done
+check_eq "a user namespace's limits start at init_net's, and only go down" \
+	"max_flows=1000 - - 100
+proxy_halfopen_max=200 - - 100
+proxy_held_max=65536 - - 100" "$got"
 
 # isn_policy fixed is for tests only: the module parameter test_mode.
 exec {SYSCTL[1]}>&-

@@ -21,6 +21,14 @@
  *   tcphs_conn fastopen ADDR PORT COUNT
  *	as connect, but the byte goes out with the SYN (MSG_FASTOPEN) once
  *	the kernel holds a Fast Open cookie for the server
+ *   tcphs_conn stream ADDR PORT MS
+ *	one connection that carries 1 KiB each way every MS milliseconds
+ *	(0: nothing, an idle one), until it ends; print "up" once it is
+ *	open, then how it ended: "reset" (ECONNRESET, or EPIPE after one),
+ *	"eof", "error TEXT", or "timeout" after 120 s; exit 0 only on reset
+ *   tcphs_conn streamed ADDR PORT MS
+ *	the server of one stream: listen, accept one connection, then as
+ *	stream
  *   tcphs_conn syns ADDR PORT [US]
  *	a SYN every US microseconds (default 1000) until killed, each from
  *	a new socket that connects without waiting and closes at once: to
@@ -260,6 +268,81 @@ static int do_hold(const struct sockaddr_storage *ss, socklen_t len, int count)
 	return bad ? 1 : 0;
 }
 
+#define STREAM_WAIT_MS	120000
+
+/* Send a chunk if @fd takes one; false once it is over. */
+static bool stream_send(int fd, int *err)
+{
+	static const char chunk[1024];
+	ssize_t n = send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	if (n >= 0 || errno == EAGAIN)
+		return true;
+	*err = errno;
+	return false;
+}
+
+/* Read what came; false once it is over (*err 0: EOF). */
+static bool stream_read(int fd, int *err)
+{
+	char buf[4096];
+	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n > 0 || (n < 0 && errno == EAGAIN))
+		return true;
+	*err = n < 0 ? errno : 0;
+	return false;
+}
+
+static int stream(int fd, int ms)
+{
+	long long deadline = now_ms() + STREAM_WAIT_MS, next = now_ms();
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int err = -1, wait;
+	bool going = true;
+
+	printf("up\n");
+	fflush(stdout);
+	while (going && now_ms() < deadline) {
+		if (ms && now_ms() >= next) {
+			going = stream_send(fd, &err);
+			next = now_ms() + ms;
+		}
+		wait = ms ? (int)(next - now_ms()) : 1000;
+		if (going && poll(&pfd, 1, wait > 0 ? wait : 0) == 1)
+			going = stream_read(fd, &err);
+	}
+	if (going)
+		printf("timeout\n");
+	else if (err == ECONNRESET || err == EPIPE)
+		printf("reset\n");
+	else if (!err)
+		printf("eof\n");
+	else
+		printf("error %s\n", strerror(err));
+	return going || (err != ECONNRESET && err != EPIPE);
+}
+
+static int do_streamed(const struct sockaddr_storage *ss, socklen_t len,
+		       int ms)
+{
+	int one = 1, fd, c;
+
+	fd = socket(ss->ss_family, SOCK_STREAM, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (const struct sockaddr *)ss, len) || listen(fd, 1)) {
+		perror("tcphs_conn: listen");
+		return 1;
+	}
+	c = accept(fd, NULL, NULL);
+	if (c < 0) {
+		perror("tcphs_conn: accept");
+		return 1;
+	}
+	close(fd);
+	return stream(c, ms);
+}
+
 static int do_syns(const struct sockaddr_storage *ss, socklen_t len, int us)
 {
 	const struct timespec pace = {
@@ -289,7 +372,7 @@ int main(int argc, char **argv)
 
 	if (argc < 4 || addr_parse(argv[2], argv[3], &ss, &len)) {
 		fprintf(stderr, "usage: %s %s ADDR PORT [COUNT]\n", argv[0],
-			"listen|record|connect|fastopen|hold|syns");
+			"listen|record|connect|fastopen|hold|stream|streamed|syns");
 		return 2;
 	}
 	if (!strcmp(argv[1], "listen"))
@@ -302,6 +385,13 @@ int main(int argc, char **argv)
 		return do_connect(&ss, len, count, true);
 	if (!strcmp(argv[1], "hold"))
 		return do_hold(&ss, len, count);
+	if (!strcmp(argv[1], "stream")) {
+		int fd = connect_one(&ss, len);
+
+		return fd < 0 ? 1 : stream(fd, count);
+	}
+	if (!strcmp(argv[1], "streamed"))
+		return do_streamed(&ss, len, count);
 	if (!strcmp(argv[1], "syns"))
 		return do_syns(&ss, len, argc > 4 ? count : 1000);
 	fprintf(stderr, "tcphs_conn: unknown command %s\n", argv[1]);
