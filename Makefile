@@ -32,7 +32,7 @@ SOURCES = $(wildcard module/*.c module/*.h)
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all module install helpers setup demo check check-quick style sparse fuzz kernel clean bench
+.PHONY: all module module-6.1 install helpers setup demo check check-quick style sparse fuzz kernel clean bench
 
 all: module
 
@@ -53,6 +53,17 @@ install: module
 sparse: $(KDEPS)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
 
+# The same module for Debian 12's own 6.1 (headers from scripts/setup),
+# W=1 and sparse, built from a copy of the sources in build/6.1 so that the
+# two kernels' objects never mix.
+KREL61 = $(shell cat $(TCPHS_CACHE)/release-6.1 2>/dev/null)
+KDIR61 = $(TCPHS_CACHE)/image/$(KREL61)/usr/src/linux-headers-$(KREL61)
+module-6.1: $(TCPHS_CACHE)/release
+	mkdir -p build/6.1/module
+	cp -p Kbuild build/6.1/
+	cp -p module/*.c module/*.h build/6.1/module/
+	$(MAKE) -C $(KDIR61) M=$(CURDIR)/build/6.1 W=1 C=2 modules
+
 # The selftests' helper programs (tcphs_conn), built on the host.
 helpers:
 	$(MAKE) -C selftests
@@ -68,11 +79,15 @@ check:
 check-quick:
 	scripts/check --quick $(if $(J),-j $(J))
 
-# Every C file; libFuzzer fixes the CamelCase name of the fuzzer's entry.
+# Every C file; libFuzzer fixes the CamelCase name of the fuzzer's entry,
+# and the one header that tells kernels apart must test their versions.
 # And module/'s headers include each other in no circle.
 style:
-	scripts/style $(SOURCES) kunit/*.c selftests/*.c bench/*.c
+	scripts/style $(filter-out module/kcompat.h,$(SOURCES)) kunit/*.c \
+		selftests/*.c bench/*.c
 	scripts/style --ignore CAMELCASE fuzz/*.c
+	scripts/style --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON \
+		module/kcompat.h
 	scripts/includes
 
 fuzz:

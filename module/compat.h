@@ -13,7 +13,7 @@
 #include <linux/types.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
-#include <linux/unaligned.h>
+#include "kcompat.h"
 #include <linux/math64.h>
 #include <linux/siphash.h>
 #include <linux/netfilter.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The per-destination option cache, kernel half; see destcache.h. */
 #include <linux/random.h>
-#include <linux/timekeeping.h>
+#include <linux/ktime.h>
 
 #include "destcache.h"
 

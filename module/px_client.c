@@ -8,7 +8,7 @@
  */
 #include <linux/netfilter.h>
 #include <linux/random.h>
-#include <linux/timekeeping.h>
+#include <linux/ktime.h>
 #include <net/ipv6.h>
 
 #include "cookie.h"

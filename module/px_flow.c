@@ -132,12 +132,13 @@ static enum tcphs_sweep tcphs_px_retry(struct tcphs_proxy *px,
  * The flow goes (idle past its timeout, or all of them: see
  * tcphs_proxy_flush()). A flow the client proved real is ended at both
  * ends, or they would wait on a connection whose numbers no longer mean
- * anything here; a half-open one goes quietly, as its cookie would.
+ * anything here; a half-open one goes quietly, as its cookie would, and
+ * so does one both of whose ends have closed.
  */
 static enum tcphs_sweep tcphs_px_end(struct tcphs_proxy *px,
 				     struct tcphs_gc *gc)
 {
-	if (px->phase == TCPHS_PX_SYNACK)
+	if (px->phase == TCPHS_PX_SYNACK || tcphs_fsm_closing(&px->flow.hs))
 		return TCPHS_SWEEP_UNLINK;
 	if (gc->max_out - gc->nr_out < TCPHS_PX_END_RESETS)
 		return TCPHS_SWEEP_PAUSE;
@@ -348,7 +349,7 @@ unsigned int tcphs_px_out_resets(const struct tcphs_proxy *px,
 	unsigned int n;
 
 	if (px->phase == TCPHS_PX_CONNECTING) {
-		/* The server has had our SYN at most: it expects its ISN + 1. */
+		/* The server had our SYN at most: it expects the client's ISN + 1. */
 		tcphs_px_out_rst_client(px, o);
 		tcphs_px_to_server(px, &o[1]);
 		return 1 + tcphs_px_rst_pair(&o[1], px->client_isn + 1, false, 0);

@@ -15,10 +15,12 @@
 #include <linux/string.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/timekeeping.h>
+#include <linux/ktime.h>
 #include <net/net_namespace.h>
 
+#define _TCPHS_WANT_SYSCTL
 #include "isn.h"
+#include "kcompat.h"
 #include "netns.h"
 #include "sysctl.h"
 
@@ -140,7 +142,7 @@ static int tcphs_sysctl_copy(char *word, size_t size, const void *buffer,
 }
 
 /* A mode, by name; one trailing newline is allowed. */
-static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
+static int tcphs_sysctl_mode(tcphs_ctl_table *table, int write,
 			     void *buffer, size_t *lenp, loff_t *ppos)
 {
 	int *mode = table->data;
@@ -149,7 +151,7 @@ static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
 	int m, err;
 
 	if (!write) {
-		strscpy(word, tcphs_mode_names[READ_ONCE(*mode)]);
+		strscpy(word, tcphs_mode_names[READ_ONCE(*mode)], sizeof(word));
 		return proc_dostring(&tmp, 0, buffer, lenp, ppos);
 	}
 	if (tcphs_sysctl_copy(word, sizeof(word), buffer, *lenp, *ppos))
@@ -167,7 +169,7 @@ static int tcphs_sysctl_mode(const struct ctl_table *table, int write,
 }
 
 /* One decimal integer in [*extra1, *extra2]; one trailing newline. */
-static int tcphs_sysctl_int(const struct ctl_table *table, int write,
+static int tcphs_sysctl_int(tcphs_ctl_table *table, int write,
 			    void *buffer, size_t *lenp, loff_t *ppos)
 {
 	const int *lo = table->extra1, *hi = table->extra2;
@@ -188,7 +190,7 @@ static int tcphs_sysctl_int(const struct ctl_table *table, int write,
  * A limit on memory: a number in its range, and in any namespace but
  * init_net at most init_net's value as the write finds it.
  */
-static int tcphs_sysctl_limit(const struct ctl_table *table, int write,
+static int tcphs_sysctl_limit(tcphs_ctl_table *table, int write,
 			      void *buffer, size_t *lenp, loff_t *ppos)
 {
 	const struct tcphs_limit *lim = table->extra1;
@@ -205,7 +207,7 @@ static int tcphs_sysctl_limit(const struct ctl_table *table, int write,
 }
 
 /* An ISN policy, by name; "fixed" only with the test_mode parameter. */
-static int tcphs_sysctl_isn(const struct ctl_table *table, int write,
+static int tcphs_sysctl_isn(tcphs_ctl_table *table, int write,
 			    void *buffer, size_t *lenp, loff_t *ppos)
 {
 	int *policy = table->data;
@@ -214,7 +216,8 @@ static int tcphs_sysctl_isn(const struct ctl_table *table, int write,
 	int p;
 
 	if (!write) {
-		strscpy(word, tcphs_isn_policy_names[READ_ONCE(*policy)]);
+		strscpy(word, tcphs_isn_policy_names[READ_ONCE(*policy)],
+			sizeof(word));
 		return proc_dostring(&tmp, 0, buffer, lenp, ppos);
 	}
 	if (tcphs_sysctl_copy(word, sizeof(word), buffer, *lenp, *ppos))
@@ -289,7 +292,7 @@ static void tcphs_format_ports(const struct tcphs_ports *ports, char *buf,
 
 #define TCPHS_PORTS_TEXT	(TCPHS_MAX_PORT_RANGES * 12)
 
-static int tcphs_sysctl_ports(const struct ctl_table *table, int write,
+static int tcphs_sysctl_ports(tcphs_ctl_table *table, int write,
 			      void *buffer, size_t *lenp, loff_t *ppos)
 {
 	struct tcphs_ports __rcu **slot = table->data;
@@ -326,7 +329,7 @@ static int tcphs_sysctl_ports(const struct ctl_table *table, int write,
  * A write of 1 draws a new RFC 6528 key and a new cookie key; cookies of
  * the key it replaces stay good for one more period (cookie.h).
  */
-static int tcphs_sysctl_rotate(const struct ctl_table *table, int write,
+static int tcphs_sysctl_rotate(tcphs_ctl_table *table, int write,
 			       void *buffer, size_t *lenp, loff_t *ppos)
 {
 	struct tcphs_cfg *cfg = container_of((int *)table->data,
@@ -427,15 +430,17 @@ struct ctl_table_header *tcphs_sysctl_init(struct net *net,
 	struct ctl_table *table;
 	unsigned int i;
 
-	table = kmemdup(tcphs_sysctl_template, sizeof(tcphs_sysctl_template),
-			GFP_KERNEL);
+	/* One more, left empty: where the table ends, for kernels before 6.6. */
+	table = kcalloc(ARRAY_SIZE(tcphs_sysctl_template) + 1, sizeof(*table),
+			GFP_KERNEL_ACCOUNT);
 	if (!table)
 		return NULL;
+	memcpy(table, tcphs_sysctl_template, sizeof(tcphs_sysctl_template));
 	for (i = 0; i < ARRAY_SIZE(tcphs_sysctl_template); i++)
 		table[i].data = (char *)cfg + (uintptr_t)table[i].data;
 
-	hdr = register_net_sysctl_sz(net, "net/tcphs", table,
-				     ARRAY_SIZE(tcphs_sysctl_template));
+	hdr = tcphs_register_net_sysctl(net, "net/tcphs", table,
+					ARRAY_SIZE(tcphs_sysctl_template));
 	if (!hdr)
 		kfree(table);
 	return hdr;
