@@ -32,7 +32,7 @@ SOURCES = $(wildcard module/*.c module/*.h)
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all module module-6.1 install helpers setup demo check check-quick style sparse fuzz kernel clean bench
+.PHONY: all module module-6.1 dkms-src dkms-install dkms-remove install helpers setup demo check check-quick style sparse fuzz kernel clean bench
 
 all: module
 
@@ -52,6 +52,27 @@ install: module
 
 sparse: $(KDEPS)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
+
+# DKMS: the sources and dkms.conf, with ./VERSION filled in, as a tree
+# under DKMS_SRC (default: /usr/src/tcphs-VERSION, as DKMS wants them).
+VERSION := $(shell cat VERSION)
+DKMS_SRC ?= /usr/src/tcphs-$(VERSION)
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)/module
+	cp -p Kbuild VERSION $(DKMS_SRC)/
+	cp -p module/*.c module/*.h $(DKMS_SRC)/module/
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+
+# On a real machine (dkms installed): built and installed for every kernel
+# with headers, and again for each new one.
+dkms-install: dkms-src
+	dkms add tcphs/$(VERSION)
+	dkms install tcphs/$(VERSION)
+
+dkms-remove:
+	dkms remove tcphs/$(VERSION) --all
+	rm -rf $(DKMS_SRC)
 
 # The same module for Debian 12's own 6.1 (headers from scripts/setup),
 # W=1 and sparse, built from a copy of the sources in build/6.1 so that the

@@ -58,3 +58,4 @@ module_exit(tcphs_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("An alternate path for the TCP three-way handshake");
 MODULE_AUTHOR("The tcphs developers");
+MODULE_VERSION(TCPHS_VERSION);
