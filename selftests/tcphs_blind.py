@@ -256,8 +256,9 @@ def synflood(addr, port, count, gap_us):
 
 
 def ackflood(addr, port, count):
+    # Below the kernel's ephemeral ports: no ACK is of a real connection.
     for _ in range(count):
-        send_client(addr, sport=random.randint(1024, 65535), dport=port,
+        send_client(addr, sport=random.randint(1024, 32767), dport=port,
                     flags="A", seq=random.getrandbits(32),
                     ack=random.getrandbits(32), window=502)
     report("ackflood", True)
