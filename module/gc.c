@@ -87,6 +87,17 @@ static void tcphs_gc_send(struct tcphs_net *tn, struct tcphs_gc *gc)
 	gc->nr_out = 0;
 }
 
+void tcphs_gc_walk(struct tcphs_net *tn, struct tcphs_gc *gc,
+		   tcphs_sweep_fn visit, void *arg)
+{
+	unsigned int b = 0;
+
+	while (b <= tn->table.mask) {
+		b = tcphs_table_sweep(&tn->table, b, visit, arg);
+		tcphs_gc_send(tn, gc);
+	}
+}
+
 static void tcphs_gc_work(struct work_struct *work)
 {
 	struct tcphs_net *tn = container_of(to_delayed_work(work),
@@ -99,13 +110,9 @@ static void tcphs_gc_work(struct work_struct *work)
 			.max_out = TCPHS_GC_OUT,
 		},
 	};
-	unsigned int b = 0;
 
 	tcphs_timeouts_of(&tn->cfg, &pass.to);
-	while (b <= tn->table.mask) {
-		b = tcphs_table_sweep(&tn->table, b, tcphs_gc_visit, &pass);
-		tcphs_gc_send(tn, &pass.gc);
-	}
+	tcphs_gc_walk(tn, &pass.gc, tcphs_gc_visit, &pass);
 	tcphs_stat_add(tn->stats, TCPHS_STAT_FLOWS_EXPIRED, pass.expired);
 	tcphs_stat_add(tn->stats, TCPHS_STAT_FLOWS_CLOSED, pass.closed);
 	queue_delayed_work(system_power_efficient_wq, &tn->gc.work,

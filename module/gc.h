@@ -42,6 +42,13 @@ struct tcphs_gc_work {
 	struct tcphs_out *out;		/* TCPHS_GC_OUT of them */
 };
 
+/*
+ * Every flow of @tn's table visited under its bucket's lock; each time the
+ * room at @gc->out fills (a visit says PAUSE), what it holds is sent with
+ * no lock held and the walk goes on where it stopped.
+ */
+void tcphs_gc_walk(struct tcphs_net *tn, struct tcphs_gc *gc,
+		   tcphs_sweep_fn visit, void *arg);
 int tcphs_gc_start(struct tcphs_net *tn);
 void tcphs_gc_stop(struct tcphs_net *tn);
 

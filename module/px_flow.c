@@ -195,18 +195,9 @@ void tcphs_proxy_flush(struct tcphs_net *tn)
 		.max_out = ARRAY_SIZE(out),
 		.idle = true,
 	};
-	unsigned int b = 0, failed;
 
-	if (!READ_ONCE(tn->px.proxied))
-		return;
-	while (b <= tn->table.mask) {
-		gc.nr_out = 0;
-		b = tcphs_table_sweep(&tn->table, b, tcphs_px_flush_visit, &gc);
-		rcu_read_lock();
-		failed = tcphs_out_send(tn->net, out, gc.nr_out);
-		rcu_read_unlock();
-		tcphs_stat_add(tn->stats, TCPHS_STAT_PROXY_XMIT_FAILED, failed);
-	}
+	if (READ_ONCE(tn->px.proxied))
+		tcphs_gc_walk(tn, &gc, tcphs_px_flush_visit, &gc);
 }
 
 /* A new flow, charged to the namespace's memory cgroup (netns.h). */
