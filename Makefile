@@ -32,7 +32,7 @@ SOURCES = $(wildcard module/*.c module/*.h)
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all module module-6.1 dkms-src dkms-install dkms-remove install helpers setup demo check check-quick style sparse fuzz kernel clean bench
+.PHONY: all module module-6.1 module-rt dkms-src deb dkms-install dkms-remove install helpers setup demo check check-quick style sparse fuzz kernel clean bench
 
 all: module
 
@@ -62,7 +62,7 @@ dkms-src:
 	mkdir -p $(DKMS_SRC)/module
 	cp -p Kbuild VERSION $(DKMS_SRC)/
 	cp -p module/*.c module/*.h $(DKMS_SRC)/module/
-	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
 
 # On a real machine (dkms installed): built and installed for every kernel
 # with headers, and again for each new one.
@@ -74,16 +74,22 @@ dkms-remove:
 	dkms remove tcphs/$(VERSION) --all
 	rm -rf $(DKMS_SRC)
 
-# The same module for Debian 12's own 6.1 (headers from scripts/setup),
-# W=1 and sparse, built from a copy of the sources in build/6.1 so that the
-# two kernels' objects never mix.
-KREL61 = $(shell cat $(TCPHS_CACHE)/release-6.1 2>/dev/null)
-KDIR61 = $(TCPHS_CACHE)/image/$(KREL61)/usr/src/linux-headers-$(KREL61)
-module-6.1: $(TCPHS_CACHE)/release
-	mkdir -p build/6.1/module
-	cp -p Kbuild build/6.1/
-	cp -p module/*.c module/*.h build/6.1/module/
-	$(MAKE) -C $(KDIR61) M=$(CURDIR)/build/6.1 W=1 C=2 modules
+# The tcphs-dkms package, in build/deb (scripts/deb).
+deb:
+	scripts/deb
+
+# The same module for Debian 12's own 6.1 and for 6.12's PREEMPT_RT
+# flavour (headers from scripts/setup), W=1 and sparse, each built from a
+# copy of the sources in build/6.1 or build/rt so that the kernels'
+# objects never mix.
+KREL_6.1 = $(shell cat $(TCPHS_CACHE)/release-6.1 2>/dev/null)
+KREL_rt = $(shell cat $(TCPHS_CACHE)/release-rt 2>/dev/null)
+module-6.1 module-rt: module-%: $(TCPHS_CACHE)/release
+	mkdir -p build/$*/module
+	cp -p Kbuild VERSION build/$*/
+	cp -p module/*.c module/*.h build/$*/module/
+	$(MAKE) -C $(TCPHS_CACHE)/image/$(KREL_$*)/usr/src/linux-headers-$(KREL_$*) \
+		M=$(CURDIR)/build/$* W=1 C=2 modules
 
 # The selftests' helper programs (tcphs_conn), built on the host.
 helpers:

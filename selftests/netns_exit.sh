@@ -190,17 +190,21 @@ check_eq "10 connections held in the main topology" "held 10" "$line"
 
 doomed_up
 g "$TCPHS_CONN" listen 0.0.0.0 7200 &
-wait_for 10 bash -c "ip netns exec $NS_G ss -Hltn | grep -q :7200"
+wait_for 30 bash -c "ip netns exec $NS_G ss -Hltn | grep -q :7200"
 check "30 handshakes through the doomed routers" \
 	f "$TCPHS_CONN" connect $G4 7200 30
 f bash -c "sleep 3600 | '$TCPHS_CONN' hold $G4 7200 10 >/dev/null" &
 # The stream only once the 10 are up: its bytes would fill f0's netem
 # queue (256 kbit/s) and hold their SYNs back for tens of seconds.
-wait_for 30 established_on "$NS_A" 10
+check "the 10 held through the doomed routers" \
+	wait_for 60 established_on "$NS_A" 10
 f bash -c "cat /dev/zero >/dev/tcp/$G4/7200" &
 for ns in "$NS_A" "$NS_B"; do
-	check "$ns: 30 closed flows and 11 established" \
-		wait_for 30 doomed_connected "$ns"
+	wait_for 60 doomed_connected "$ns" ||
+		echo "# $ns holds $(tcphs_flows "$ns" ':7200 .* closing$')" \
+		     "closing flows and $(tcphs_flows "$ns" \
+		     ':7200 ESTABLISHED .*[0-9]$') established"
+	check "$ns: 30 closed flows and 11 established" doomed_connected "$ns"
 done
 check_eq "no process in the doomed routers" "" \
 	"$(ip netns pids "$NS_A"; ip netns pids "$NS_B")"
