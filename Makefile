@@ -110,11 +110,14 @@ check-quick:
 # and the one header that tells kernels apart must test their versions.
 # And module/'s headers include each other in no circle.
 style:
-	scripts/style $(filter-out module/kcompat.h,$(SOURCES)) kunit/*.c \
-		selftests/*.c bench/*.c
+	scripts/style $(filter-out module/kcompat.h module/trace.h,$(SOURCES)) \
+		kunit/*.c selftests/*.c bench/*.c
 	scripts/style --ignore CAMELCASE fuzz/*.c
 	scripts/style --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON \
 		module/kcompat.h
+	# The TRACE_EVENT() language, as include/trace/events/ writes it.
+	scripts/style --ignore COMPLEX_MACRO,OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT \
+		module/trace.h
 	scripts/includes
 
 fuzz:

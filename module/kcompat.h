@@ -19,6 +19,16 @@
 #include <asm/unaligned.h>
 #endif
 
+/*
+ * An ACK of nothing sent: 6.12 has a drop reason for an unacceptable ACK
+ * number; 6.1 only the one for an ACK of data not sent yet.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define TCPHS_DROP_REASON_BAD_ACK	SKB_DROP_REASON_TCP_INVALID_ACK_SEQUENCE
+#else
+#define TCPHS_DROP_REASON_BAD_ACK	SKB_DROP_REASON_TCP_ACK_UNSENT_DATA
+#endif
+
 #ifdef _TCPHS_WANT_SYSCTL
 #include <net/net_namespace.h>
 #include <linux/sysctl.h>

@@ -113,6 +113,7 @@ void tcphs_px_take_syn(struct tcphs_net *tn, struct tcphs_proxy *px,
 		       u32 client_isn, const struct tcphs_hsopts *ours,
 		       const struct tcphs_hsopts *to_server);
 void tcphs_px_accept(struct tcphs_proxy *px, const struct tcphs_pkt *p,
+		     int old_phase,
 		     struct tcphs_out *syn);
 unsigned int tcphs_px_hold(struct tcphs_net *tn, struct tcphs_proxy *px,
 			   const struct tcphs_pkt *p);

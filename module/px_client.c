@@ -15,6 +15,7 @@
 #include "isn.h"
 #include "netns.h"
 #include "px.h"
+#include "report.h"
 #include "stats.h"
 
 /* What a flow may hold for its server: one SYN-ACK window of payload. */
@@ -181,6 +182,8 @@ static int tcphs_px_keep(struct tcphs_net *tn, const struct tcphs_pkt *p,
 	spin_unlock_bh(lock);
 	if (linked) {
 		WRITE_ONCE(tn->px.proxied, true);
+		tcphs_flow_born(&px->flow, p->seg);
+		trace_tcphs_proxy_phase(&px->flow.tuple, -1, TCPHS_PX_SYNACK);
 		return 0;
 	}
 	if (!twin)
@@ -269,6 +272,13 @@ static void tcphs_px_overflow(struct tcphs_net *tn, u32 now)
 			     tn->net->ns.inum, len / HZ);
 }
 
+/* Count a drop under @why, the counter that names it (report.h). */
+static unsigned int tcphs_px_drop(struct tcphs_net *tn, enum tcphs_stat why)
+{
+	tcphs_stat_inc(tn->stats, why);
+	return tcphs_drop_verdict(why);
+}
+
 /* A SYN to a proxied port, with no flow: answer it ourselves. */
 unsigned int tcphs_px_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 			  u32 hash)
@@ -279,10 +289,8 @@ unsigned int tcphs_px_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 	struct tcphs_out out;
 	int err = -EBUSY;
 
-	if (tcphs_px_martian(p)) {
-		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_MARTIAN);
-		return NF_DROP;
-	}
+	if (tcphs_px_martian(p))
+		return tcphs_px_drop(tn, TCPHS_STAT_PROXY_MARTIAN);
 	/*
 	 * Any SYN may carry data (RFC 9293 3.10.7.2), Fast Open's or not
 	 * (RFC 7413; Linux's tcp_fastopen=5 sends it with no option). It is
@@ -318,6 +326,7 @@ unsigned int tcphs_px_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 		tsval = tcphs_px_tsval(ours.syn.wscale);
 		tcphs_px_cookie_sent(tn, seg->dport,
 				     tcphs_cookie_period(ktime_get_ns()));
+		trace_tcphs_cookie(p->tu, TCPHS_COOKIE_SENT);
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_COOKIE);
 	}
 	tcphs_px_out_synack(p->tu, &ours, isn, seg->seq, tsval, seg->opt.tsval,
@@ -327,16 +336,21 @@ unsigned int tcphs_px_syn(struct tcphs_net *tn, const struct tcphs_pkt *p,
 	return NF_STOLEN;
 }
 
-/* The client is real: remember how to reach the server for it. */
+/*
+ * The client is real: remember how to reach the server for it. @old_phase
+ * is -1 for a flow that was only a cookie.
+ */
 void tcphs_px_accept(struct tcphs_proxy *px, const struct tcphs_pkt *p,
-		     struct tcphs_out *syn)
+		     int old_phase, struct tcphs_out *syn)
 {
 	struct tcphs_flow *flow = &px->flow;
 	const struct tcphs_seg *seg = p->seg;
 	struct tcphs_seg synseg = {};
+	u8 old_state = flow->hs.state;
 	struct tcphs_step st;
 
 	px->phase = TCPHS_PX_CONNECTING;
+	trace_tcphs_proxy_phase(&flow->tuple, old_phase, px->phase);
 	px->ifindex = p->state->in->ifindex;
 	px->client_tsval = seg->opt.tsval;
 	px->client_win = seg->window;
@@ -361,6 +375,8 @@ void tcphs_px_accept(struct tcphs_proxy *px, const struct tcphs_pkt *p,
 	memset(&flow->hs, 0, sizeof(flow->hs));
 	st = tcphs_fsm_step(&flow->hs, &synseg, TCPHS_DIR_ORIG);
 	tcphs_fsm_commit(&flow->hs, &synseg, TCPHS_DIR_ORIG, &st);
+	trace_tcphs_transition(&flow->tuple, old_state, flow->hs.state,
+			       TCPHS_EV_SYN, TCPHS_DIR_ORIG);
 }
 
 /* Hold a client segment for the server, or let the client send it again. */
@@ -377,15 +393,11 @@ unsigned int tcphs_px_hold(struct tcphs_net *tn, struct tcphs_proxy *px,
 		return NF_STOLEN;
 	}
 	if (px->held_bytes + seg->payload_len > TCPHS_PX_HOLD_BYTES ||
-	    skb_queue_len(&px->held) >= TCPHS_PX_HOLD_SEGS) {
-		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_HOLD_FULL);
-		return NF_DROP;
-	}
+	    skb_queue_len(&px->held) >= TCPHS_PX_HOLD_SEGS)
+		return tcphs_px_drop(tn, TCPHS_STAT_PROXY_HOLD_FULL);
 	/* The client sends it again, as it would after a loss. */
-	if (!tcphs_px_held_charge(tn, px, p->skb->truesize)) {
-		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_HELD_CAPPED);
-		return NF_DROP;
-	}
+	if (!tcphs_px_held_charge(tn, px, p->skb->truesize))
+		return tcphs_px_drop(tn, TCPHS_STAT_PROXY_HELD_CAPPED);
 	px->held_bytes += seg->payload_len;
 	__skb_queue_tail(&px->held, p->skb);
 	tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_HELD);
@@ -423,22 +435,21 @@ unsigned int tcphs_px_cookie_ack(struct tcphs_net *tn,
 	enum tcphs_dir dir;
 
 	if (!tcphs_px_cookies_lately(tn, seg->dport, period)) {
-		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_COOKIE_UNSENT);
+		trace_tcphs_cookie(p->tu, TCPHS_COOKIE_UNSENT);
 		tcphs_px_out_rst_stray(p, &rst);
 		tcphs_px_send(tn, &rst, 1);
-		return NF_DROP;
+		return tcphs_px_drop(tn, TCPHS_STAT_PROXY_COOKIE_UNSENT);
 	}
 	tcphs_ends_of(p->tu, &ends);
 	if (!tcphs_cookie_check(&sec->cookie, &ends, seg->seq - 1,
 				seg->ack - 1, period, &opts)) {
-		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_COOKIE_BAD);
-		return NF_DROP;
+		trace_tcphs_cookie(p->tu, TCPHS_COOKIE_REFUSED);
+		return tcphs_px_drop(tn, TCPHS_STAT_PROXY_COOKIE_BAD);
 	}
+	trace_tcphs_cookie(p->tu, TCPHS_COOKIE_ACCEPTED);
 	px = tcphs_px_new(tn, p->tu);
-	if (!px) {
-		tcphs_stat_inc(tn->stats, TCPHS_STAT_ALLOC_FAILED);
-		return NF_DROP;
-	}
+	if (!px)
+		return tcphs_px_drop(tn, TCPHS_STAT_ALLOC_FAILED);
 	px->client_isn = seg->seq - 1;
 	px->our_isn = seg->ack - 1;
 	px->opts = opts;
@@ -457,17 +468,15 @@ unsigned int tcphs_px_cookie_ack(struct tcphs_net *tn,
 		tcphs_px_out_rst_client(px, &rst);
 		tcphs_px_free(px);
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_TABLE_FULL);
-		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_FULL_RESET);
 		tcphs_px_send(tn, &rst, 1);
-		return NF_DROP;
+		return tcphs_px_drop(tn, TCPHS_STAT_PROXY_FULL_RESET);
 	}
 	if (twin) {
 		spin_unlock_bh(lock);
 		tcphs_px_free(px);
-		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_ACK_BAD);
-		return NF_DROP;
+		return tcphs_px_drop(tn, TCPHS_STAT_PROXY_ACK_BAD);
 	}
-	tcphs_px_accept(px, p, &syn);
+	tcphs_px_accept(px, p, -1, &syn);
 	verdict = tcphs_px_hold(tn, px, p);
 	spin_unlock_bh(lock);
 	WRITE_ONCE(tn->px.proxied, true);

@@ -9,6 +9,7 @@
 
 #include "netns.h"
 #include "px.h"
+#include "report.h"
 #include "rewrite.h"
 #include "stats.h"
 
@@ -124,7 +125,7 @@ static void tcphs_px_synack_phase(struct tcphs_net *tn,
 			return;
 		}
 		atomic_dec(&tn->px.halfopen);	/* before the phase moves on */
-		tcphs_px_accept(px, p, &r->out[r->nr_out++]);
+		tcphs_px_accept(px, p, px->phase, &r->out[r->nr_out++]);
 		r->stat = TCPHS_STAT_PROXY_CONNECT;
 		tcphs_px_decide(r, tcphs_px_hold(tn, px, p));
 		return;
@@ -159,13 +160,14 @@ static void tcphs_px_server_open(struct tcphs_net *tn, struct tcphs_proxy *px,
 	px->ts_delta = px->ts ? seg->opt.tsval - px->our_tsval : 0;
 	px->server_shift = scaled ? seg->opt.wscale : 0;
 	px->server_view_shift = scaled ? px->opts.wscale : 0;
+	trace_tcphs_proxy_phase(&flow->tuple, px->phase, TCPHS_PX_OPEN);
 	px->phase = TCPHS_PX_OPEN;
 	if (px->server_shift != px->client_view_shift ||
 	    px->client_shift != px->server_view_shift)
 		r->rescaled = true;
 
 	st = tcphs_fsm_step(&flow->hs, seg, TCPHS_DIR_REPLY);
-	tcphs_fsm_commit(&flow->hs, seg, TCPHS_DIR_REPLY, &st);
+	tcphs_flow_commit(flow, seg, TCPHS_DIR_REPLY, &st);
 
 	/* The third ACK, in the server's numbers, as the record sees it. */
 	ack.seq = px->client_isn + 1;
@@ -176,7 +178,7 @@ static void tcphs_px_server_open(struct tcphs_net *tn, struct tcphs_proxy *px,
 	ack.window = tcphs_rescale(px->client_win, px->client_shift,
 				   px->server_view_shift);
 	st = tcphs_fsm_step(&flow->hs, &ack, TCPHS_DIR_ORIG);
-	tcphs_fsm_commit(&flow->hs, &ack, TCPHS_DIR_ORIG, &st);
+	tcphs_flow_commit(flow, &ack, TCPHS_DIR_ORIG, &st);
 
 	/* Nothing held: a bare ACK, in the client's numbers. */
 	if (skb_queue_empty(&px->held))
@@ -306,7 +308,7 @@ static enum tcphs_px_fate tcphs_px_known(struct tcphs_net *tn,
 	/* A client's segments arrive: none of ours comes from this host. */
 	if (dir == TCPHS_DIR_ORIG && p->state->hook != NF_INET_PRE_ROUTING) {
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_STRAY);
-		*verdict = NF_DROP;
+		*verdict = tcphs_drop_verdict(TCPHS_STAT_PROXY_STRAY);
 		return TCPHS_PX_FATE_DECIDED;
 	}
 	__skb_queue_head_init(&r.release);
@@ -326,7 +328,8 @@ static enum tcphs_px_fate tcphs_px_known(struct tcphs_net *tn,
 	tcphs_px_count(tn, &r);
 	tcphs_px_send(tn, r.out, r.nr_out);
 	tcphs_px_release(tn, &r.release, r.ifindex);
-	*verdict = r.verdict;
+	*verdict = r.verdict == NF_DROP ? tcphs_drop_verdict(r.stat) :
+					  r.verdict;
 	return r.fate;
 }
 

@@ -63,7 +63,7 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_PROXY_RESUMED]	= "proxy_resumed",
 };
 
-static const char *tcphs_stat_name(unsigned int i)
+const char *tcphs_stat_name(unsigned int i)
 {
 	if (i < TCPHS_STAT_REASON_BASE)
 		return tcphs_stat_names[i];

@@ -86,6 +86,9 @@ static inline enum tcphs_stat tcphs_stat_reason(enum tcphs_reason r)
 	return TCPHS_STAT_REASON_BASE + r - 1;
 }
 
+/* A counter's name, as /proc/net/stat/tcphs heads its column. */
+const char *tcphs_stat_name(unsigned int i);
+
 struct net;
 int tcphs_stats_proc_init(struct net *net);
 void tcphs_stats_proc_exit(struct net *net);

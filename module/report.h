@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the hooks report beyond the counters: a record's state transitions,
+ * proxy phases, cookies and each drop to the tracepoints (trace.h), and
+ * each drop to the kernel with its closest drop reason (report.c), so that
+ * kfree_skb's tracepoint, dropwatch and the like show what it meant.
+ */
+#ifndef _TCPHS_REPORT_H
+#define _TCPHS_REPORT_H
+
+#include <linux/netfilter.h>
+
+#include "stats.h"
+#include "table.h"
+#include "trace.h"
+
+struct sk_buff;
+
+/*
+ * A drop as proxy mode decides it: NF_DROP with the counter that names it
+ * where netfilter keeps an errno. tcphs_verdict() turns it into a drop
+ * with a reason before netfilter sees it.
+ */
+static inline unsigned int tcphs_drop_verdict(enum tcphs_stat why)
+{
+	return NF_DROP | (unsigned int)why << NF_VERDICT_QBITS;
+}
+
+unsigned int tcphs_drop(struct sk_buff *skb, const struct tcphs_tuple *tu,
+			enum tcphs_stat why);
+unsigned int tcphs_verdict(struct sk_buff *skb, const struct tcphs_tuple *tu,
+			   unsigned int verdict);
+
+/* A new flow, linked: its first transition, out of CLOSED. */
+static inline void tcphs_flow_born(const struct tcphs_flow *flow,
+				   const struct tcphs_seg *seg)
+{
+	trace_tcphs_transition(&flow->tuple, TCPHS_CLOSED, flow->hs.state,
+			       tcphs_fsm_event(seg->flags), TCPHS_DIR_ORIG);
+}
+
+/* Take @seg into @flow's record; a change of state is traced. */
+static inline void tcphs_flow_commit(struct tcphs_flow *flow,
+				     const struct tcphs_seg *seg,
+				     enum tcphs_dir dir,
+				     const struct tcphs_step *st)
+{
+	u8 old = flow->hs.state;
+
+	tcphs_fsm_commit(&flow->hs, seg, dir, st);
+	if (flow->hs.state != old)
+		trace_tcphs_transition(&flow->tuple, old, flow->hs.state,
+				       tcphs_fsm_event(seg->flags), dir);
+}
+
+#endif /* _TCPHS_REPORT_H */
