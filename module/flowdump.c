@@ -75,6 +75,24 @@ static void tcphs_show_isn(struct seq_file *seq, const struct tcphs_peer *p)
 		seq_putc(seq, '-');
 }
 
+/* " rtt=SERVER,CLIENT" in microseconds, "-" for a leg not measured. */
+static void tcphs_show_rtt(struct seq_file *seq, const struct tcphs_flow *flow)
+{
+	enum tcphs_leg leg;
+	u32 us;
+
+	seq_puts(seq, " rtt=");
+	for (leg = 0; leg < TCPHS_NR_LEGS; leg++) {
+		if (leg)
+			seq_putc(seq, ',');
+		us = READ_ONCE(flow->rtt.us[leg]);
+		if (us)
+			seq_printf(seq, "%u", us);
+		else
+			seq_putc(seq, '-');
+	}
+}
+
 static int tcphs_dump_show(struct seq_file *seq, void *v)
 {
 	const struct tcphs_flow *flow = v;
@@ -93,6 +111,7 @@ static int tcphs_dump_show(struct seq_file *seq, void *v)
 	tcphs_show_isn(seq, &hs.peer[TCPHS_DIR_ORIG]);
 	seq_putc(seq, ',');
 	tcphs_show_isn(seq, &hs.peer[TCPHS_DIR_REPLY]);
+	tcphs_show_rtt(seq, flow);
 	seq_printf(seq, " age=%u idle=%u%s\n", (now - flow->born) / HZ,
 		   (now - READ_ONCE(flow->last)) / HZ,
 		   tcphs_fsm_closing(&hs) ? " closing" : "");

@@ -150,6 +150,7 @@ static u8 tcphs_track_new(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 		return st.reason;
 	}
 	tcphs_fsm_commit(&flow->hs, seg, TCPHS_DIR_ORIG, &st);
+	tcphs_flow_rtt(tn->stats, flow, TCPHS_CLOSED, seg);
 
 	linked = tcphs_track_link(tn, tu, hash, flow, &twin);
 	if (!linked && !twin && tcphs_table_evict(t, hash)) {
@@ -198,6 +199,7 @@ static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	/* Only what the record takes keeps the flow from its idle timeout. */
 	if (pass && st.commit) {
 		tcphs_flow_commit(flow, seg, dir, &st);
+		tcphs_flow_rtt(tn->stats, flow, old_state, seg);
 		WRITE_ONCE(flow->last, (u32)jiffies);
 		if (flow->hs.state == TCPHS_CLOSED)
 			tcphs_table_unlink(t, flow);

@@ -166,6 +166,7 @@ static int tcphs_px_keep(struct tcphs_net *tn, const struct tcphs_pkt *p,
 		return -ENOMEM;
 	}
 	px->phase = TCPHS_PX_SYNACK;
+	px->flow.rtt.stamp_us = tcphs_now_us();	/* our SYN-ACK goes now */
 	tcphs_px_take_syn(tn, px, p->seg->seq, ours, to_server);
 	px->flow.hs.state = TCPHS_SYN_RCVD;
 	/* Read while the flow is ours alone: once linked, a new SYN on
@@ -360,6 +361,7 @@ void tcphs_px_accept(struct tcphs_proxy *px, const struct tcphs_pkt *p,
 	px->client_view_shift = px->opts.wscale == TCPHS_NO_WSCALE ? 0 :
 				px->our_wscale;
 	px->syn_sent = (u32)jiffies;
+	flow->rtt.stamp_us = tcphs_now_us();	/* the server leg begins */
 	tcphs_px_out_syn(px, syn);
 
 	/* From here the record follows the server side's handshake. */

@@ -12,6 +12,7 @@
 #include "gc.h"
 #include "netns.h"
 #include "px.h"
+#include "report.h"
 #include "stats.h"
 
 /* SYNs to a silent server: at 0, 1 and 3 s; the client is reset at 7 s. */
@@ -123,6 +124,7 @@ static enum tcphs_sweep tcphs_px_retry(struct tcphs_proxy *px,
 	}
 	px->syn_tries++;
 	px->syn_sent = gc->now;
+	px->flow.rtt.stamp_us = tcphs_now_us();	/* the server leg again */
 	tcphs_px_out_syn(px, o);
 	tcphs_stat_inc(gc->stats, TCPHS_STAT_PROXY_SYN_RETRANS);
 	return TCPHS_SWEEP_KEEP;

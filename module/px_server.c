@@ -125,6 +125,7 @@ static void tcphs_px_synack_phase(struct tcphs_net *tn,
 			return;
 		}
 		atomic_dec(&tn->px.halfopen);	/* before the phase moves on */
+		tcphs_flow_rtt_end(tn->stats, &px->flow, TCPHS_LEG_CLIENT);
 		tcphs_px_accept(px, p, px->phase, &r->out[r->nr_out++]);
 		r->stat = TCPHS_STAT_PROXY_CONNECT;
 		tcphs_px_decide(r, tcphs_px_hold(tn, px, p));
@@ -161,6 +162,7 @@ static void tcphs_px_server_open(struct tcphs_net *tn, struct tcphs_proxy *px,
 	px->server_shift = scaled ? seg->opt.wscale : 0;
 	px->server_view_shift = scaled ? px->opts.wscale : 0;
 	trace_tcphs_proxy_phase(&flow->tuple, px->phase, TCPHS_PX_OPEN);
+	tcphs_flow_rtt_end(tn->stats, flow, TCPHS_LEG_SERVER);
 	px->phase = TCPHS_PX_OPEN;
 	if (px->server_shift != px->client_view_shift ||
 	    px->client_shift != px->server_view_shift)

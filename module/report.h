@@ -8,6 +8,7 @@
 #ifndef _TCPHS_REPORT_H
 #define _TCPHS_REPORT_H
 
+#include <linux/ktime.h>
 #include <linux/netfilter.h>
 
 #include "stats.h"
@@ -51,6 +52,38 @@ static inline void tcphs_flow_commit(struct tcphs_flow *flow,
 	if (flow->hs.state != old)
 		trace_tcphs_transition(&flow->tuple, old, flow->hs.state,
 				       tcphs_fsm_event(seg->flags), dir);
+}
+
+/* The handshake legs' clock (rtt.h): monotonic, in microseconds. */
+static inline u32 tcphs_now_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/* After @seg moved @flow's record from @old: time its legs (rtt.h). */
+static inline void tcphs_flow_rtt(struct tcphs_stats __percpu *stats,
+				  struct tcphs_flow *flow, u8 old,
+				  const struct tcphs_seg *seg)
+{
+	u8 event = tcphs_fsm_event(seg->flags);
+	enum tcphs_leg leg;
+
+	if (!tcphs_rtt_wants(old, flow->hs.state, event))
+		return;
+	leg = tcphs_rtt_take(&flow->rtt, old, flow->hs.state, event,
+			     tcphs_now_us());
+	if (leg != TCPHS_NR_LEGS)
+		tcphs_rtt_count(stats, flow->tuple.family, leg,
+				flow->rtt.us[leg]);
+}
+
+/* Proxy mode closes its legs itself (px_server.c): leg @leg ends now. */
+static inline void tcphs_flow_rtt_end(struct tcphs_stats __percpu *stats,
+				      struct tcphs_flow *flow,
+				      enum tcphs_leg leg)
+{
+	tcphs_rtt_end(&flow->rtt, leg, tcphs_now_us());
+	tcphs_rtt_count(stats, flow->tuple.family, leg, flow->rtt.us[leg]);
 }
 
 #endif /* _TCPHS_REPORT_H */

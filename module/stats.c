@@ -3,6 +3,7 @@
  * /proc/net/stat/tcphs: a header line, then one line of hex counters per
  * possible CPU, as /proc/net/stat/nf_conntrack and synproxy lay them out.
  * The first column, entries, is the namespace's flow count (not per CPU).
+ * /proc/net/stat/tcphs_rtt: the handshake legs' histograms, summed.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -148,15 +149,62 @@ static const struct seq_operations tcphs_stat_ops = {
 	.show	= tcphs_stat_show,
 };
 
+static unsigned int tcphs_rtt_sum(const struct tcphs_net *tn,
+				  unsigned int fam, unsigned int leg,
+				  unsigned int bucket)
+{
+	unsigned int n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu_ptr(tn->stats, cpu)->rtt[fam][leg][bucket];
+	return n;
+}
+
+/*
+ * A header of each bucket's lower bound in microseconds, then a line per
+ * leg and family of decimal counts, summed over the CPUs:
+ *
+ *   leg family 0 1 2 4 ... 4194304
+ *   server ipv4 0 0 0 0 ... 0
+ */
+static int tcphs_rtt_show(struct seq_file *seq, void *v)
+{
+	struct tcphs_net *tn = tcphs_pernet(seq_file_single_net(seq));
+	static const char *const legs[] = { "server", "client" };
+	unsigned int fam, leg, i;
+
+	seq_puts(seq, "leg family");
+	for (i = 0; i < TCPHS_RTT_BUCKETS; i++)
+		seq_printf(seq, " %u", tcphs_rtt_bucket_low(i));
+	seq_putc(seq, '\n');
+	for (leg = 0; leg < TCPHS_NR_LEGS; leg++) {
+		for (fam = 0; fam < 2; fam++) {
+			seq_printf(seq, "%s ipv%c", legs[leg], fam ? '6' : '4');
+			for (i = 0; i < TCPHS_RTT_BUCKETS; i++)
+				seq_printf(seq, " %u",
+					   tcphs_rtt_sum(tn, fam, leg, i));
+			seq_putc(seq, '\n');
+		}
+	}
+	return 0;
+}
+
 int tcphs_stats_proc_init(struct net *net)
 {
 	if (!proc_create_net("tcphs", 0444, net->proc_net_stat, &tcphs_stat_ops,
 			     sizeof(struct seq_net_private)))
 		return -ENOMEM;
+	if (!proc_create_net_single("tcphs_rtt", 0444, net->proc_net_stat,
+				    tcphs_rtt_show, NULL)) {
+		remove_proc_entry("tcphs", net->proc_net_stat);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void tcphs_stats_proc_exit(struct net *net)
 {
+	remove_proc_entry("tcphs_rtt", net->proc_net_stat);
 	remove_proc_entry("tcphs", net->proc_net_stat);
 }

@@ -8,6 +8,7 @@
 #include <linux/percpu.h>
 
 #include "fsm.h"
+#include "rtt.h"
 
 /* The counters, in the column order of /proc/net/stat/tcphs. */
 enum tcphs_stat {
@@ -67,7 +68,16 @@ enum tcphs_stat {
 
 struct tcphs_stats {
 	unsigned int cnt[TCPHS_NR_STATS];
+	/* Handshake legs: [IPv4, IPv6][leg][log2 bucket] (rtt.h). */
+	unsigned int rtt[2][TCPHS_NR_LEGS][TCPHS_RTT_BUCKETS];
 };
+
+static inline void tcphs_rtt_count(struct tcphs_stats __percpu *stats,
+				   u8 family, enum tcphs_leg leg, u32 us)
+{
+	this_cpu_inc(stats->rtt[family != NFPROTO_IPV4][leg]
+			       [tcphs_rtt_bucket(us)]);
+}
 
 static inline void tcphs_stat_add(struct tcphs_stats __percpu *stats,
 				  enum tcphs_stat s, unsigned int n)

@@ -15,6 +15,7 @@
 #include <linux/spinlock.h>
 
 #include "fsm.h"
+#include "rtt.h"
 #include "tuple.h"
 
 struct tcphs_flow;
@@ -46,6 +47,7 @@ struct tcphs_flow {
 	struct hlist_node node;
 	struct tcphs_tuple tuple;
 	struct tcphs_hs hs;
+	struct tcphs_rtt rtt;			/* under the bucket lock */
 	const struct tcphs_flow_ops *ops;	/* its owner's; NULL: tracked */
 	u32 born;		/* jiffies at the first SYN (low 32 bits) */
 	u32 last;		/* jiffies at the last segment (low 32 bits) */
