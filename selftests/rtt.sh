@@ -54,16 +54,24 @@ least() { cut -d' ' -f"$1" | sort -n | head -n 1; }
 server_start 7500
 server_start 7501
 server_start 7502
+server_start 7503
 
-# The stacks' own time first: the least of each leg with no delay (on a
-# port of its own).
-r sysctl -qw net.tcphs.mode=track
-c "$TCPHS_CONN" connect "$S4" 7502 $N >/dev/null
-nap 0.5
-base=$(legs_of 4 7502)
-base_server=$(least 1 <<<"$base")
-base_client=$(least 2 <<<"$base")
-echo "# with no delay, the least legs: $base_server and $base_client us"
+# The stacks' own time first, per mode: the least of each leg with no
+# delay, on ports of their own (7502 tracked, 7503 proxied).
+declare -A base_server base_client
+base=
+for mode in track proxy; do
+	[ $mode = track ] && port=7502 || port=7503
+	r sysctl -qw net.tcphs.mode=$mode net.tcphs.proxy_ports=7503
+	c "$TCPHS_CONN" connect "$S4" $port $N >/dev/null
+	nap 0.5
+	legs=$(legs_of 4 $port)
+	base+=$legs$'\n'
+	base_server[$mode]=$(least 1 <<<"$legs")
+	base_client[$mode]=$(least 2 <<<"$legs")
+	echo "# $mode, no delay: the least legs ${base_server[$mode]} and" \
+	     "${base_client[$mode]} us"
+done
 c tc qdisc add dev c0 root netem delay 20ms
 r tc qdisc add dev r0 root netem delay 20ms
 r tc qdisc add dev r1 root netem delay ${SERVER_MS}ms
@@ -86,7 +94,7 @@ hist_matches() {	# LEG FAM COL FILE
 
 seen=$(mktemp)
 for mode in track proxy; do
-	r sysctl -qw net.tcphs.mode=$mode net.tcphs.proxy_ports=7501
+	r sysctl -qw net.tcphs.mode=$mode net.tcphs.proxy_ports=7501,7503
 	[ $mode = track ] && port=7500 || port=7501
 	for fam in 4 6; do
 		[ $fam = 4 ] && dst=$S4 || dst=$S6
@@ -95,14 +103,16 @@ for mode in track proxy; do
 		legs_of $fam "$port" >"$seen.$mode$fam"
 		echo "# $mode ipv$fam legs (us):" $(paste -sd ' ' "$seen.$mode$fam")
 		check "$mode ipv$fam: server legs about $((2 * SERVER_MS)) ms" \
-			near $((2000 * SERVER_MS)) "$base_server" < <(cut -d' ' -f1 "$seen.$mode$fam")
+			near $((2000 * SERVER_MS)) "${base_server[$mode]}" \
+			< <(cut -d' ' -f1 "$seen.$mode$fam")
 		check "$mode ipv$fam: client legs about 40 ms" \
-			near 40000 "$base_client" < <(cut -d' ' -f2 "$seen.$mode$fam")
+			near 40000 "${base_client[$mode]}" \
+			< <(cut -d' ' -f2 "$seen.$mode$fam")
 	done
 done
 for fam in 4 6; do
 	cat "$seen.track$fam" "$seen.proxy$fam" >"$seen.all$fam"
-	[ $fam = 6 ] || echo "$base" >>"$seen.all$fam"
+	[ $fam = 6 ] || grep . <<<"$base" >>"$seen.all$fam"
 	check "ipv$fam: the server legs' histogram counts each flow's" \
 		hist_matches server $fam 1 "$seen.all$fam"
 	check "ipv$fam: the client legs' histogram counts each flow's" \
@@ -119,7 +129,8 @@ for fam in 4 6; do
 	nap 0.5
 	legs_of $fam 7501 >"$seen.cookie$fam"
 	check "cookie ipv$fam: server legs about $((2 * SERVER_MS)) ms" \
-		near $((2000 * SERVER_MS)) "$base_server" < <(cut -d' ' -f1 "$seen.cookie$fam")
+		near $((2000 * SERVER_MS)) "${base_server[proxy]}" \
+		< <(cut -d' ' -f1 "$seen.cookie$fam")
 	check_eq "cookie ipv$fam: no client leg" "$N" \
 		"$(grep -c ' -$' "$seen.cookie$fam")"
 done
