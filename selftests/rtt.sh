@@ -5,8 +5,9 @@
 # client's link and 5 ms on the server's; the router's tcphs (the ends'
 # mode is off) must read each flow's server leg (SYN to SYN-ACK) as about
 # 10 ms and its client leg (SYN-ACK to third ACK) as about 40 ms (never
-# less, the least of 5 within 20 %), per family, in track mode and in proxy mode (its own SYN-ACK and
-# SYN: a cookie's flow has no client leg), and its histograms
+# less; the least of 5 within 20 %, plus the stacks' own time measured
+# with no delay), per family, in track mode and in proxy mode (its own
+# SYN-ACK and SYN: a cookie's flow has no client leg), and its histograms
 # (/proc/net/stat/tcphs_rtt) must count each leg in its bucket. On a
 # kernel that keeps time in jiffies the server's side waits 8 ms each way.
 
