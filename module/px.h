@@ -115,6 +115,7 @@ void tcphs_px_take_syn(struct tcphs_net *tn, struct tcphs_proxy *px,
 void tcphs_px_accept(struct tcphs_proxy *px, const struct tcphs_pkt *p,
 		     int old_phase,
 		     struct tcphs_out *syn);
+unsigned int tcphs_px_drop(struct tcphs_net *tn, enum tcphs_stat why);
 unsigned int tcphs_px_hold(struct tcphs_net *tn, struct tcphs_proxy *px,
 			   const struct tcphs_pkt *p);
 bool tcphs_px_port(const struct tcphs_net *tn, u16 port);

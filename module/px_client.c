@@ -274,7 +274,7 @@ static void tcphs_px_overflow(struct tcphs_net *tn, u32 now)
 }
 
 /* Count a drop under @why, the counter that names it (report.h). */
-static unsigned int tcphs_px_drop(struct tcphs_net *tn, enum tcphs_stat why)
+unsigned int tcphs_px_drop(struct tcphs_net *tn, enum tcphs_stat why)
 {
 	tcphs_stat_inc(tn->stats, why);
 	return tcphs_drop_verdict(why);

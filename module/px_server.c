@@ -309,8 +309,7 @@ static enum tcphs_px_fate tcphs_px_known(struct tcphs_net *tn,
 
 	/* A client's segments arrive: none of ours comes from this host. */
 	if (dir == TCPHS_DIR_ORIG && p->state->hook != NF_INET_PRE_ROUTING) {
-		tcphs_stat_inc(tn->stats, TCPHS_STAT_PROXY_STRAY);
-		*verdict = tcphs_drop_verdict(TCPHS_STAT_PROXY_STRAY);
+		*verdict = tcphs_px_drop(tn, TCPHS_STAT_PROXY_STRAY);
 		return TCPHS_PX_FATE_DECIDED;
 	}
 	__skb_queue_head_init(&r.release);
