@@ -29,6 +29,9 @@
  *   tcphs_conn streamed ADDR PORT MS
  *	the server of one stream: listen, accept one connection, then as
  *	stream
+ *   tcphs_conn trickle ADDR PORT MS
+ *	one connection that sends 1 KiB every MS milliseconds until it fails
+ *	or is killed: traffic that the sender paces, so it queues nowhere
  *   tcphs_conn syns ADDR PORT [US]
  *	a SYN every US microseconds (default 1000) until killed, each from
  *	a new socket that connects without waiting and closes at once: to
@@ -343,6 +346,24 @@ static int do_streamed(const struct sockaddr_storage *ss, socklen_t len,
 	return stream(c, ms);
 }
 
+static int do_trickle(const struct sockaddr_storage *ss, socklen_t len,
+		      int ms)
+{
+	static const char chunk[1024];
+	const struct timespec pace = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = ms % 1000 * 1000000L,
+	};
+	int fd = connect_one(ss, len);
+
+	if (fd < 0)
+		return 1;
+	while (send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL) == sizeof(chunk))
+		nanosleep(&pace, NULL);
+	perror("tcphs_conn: trickle");
+	return 1;
+}
+
 static int do_syns(const struct sockaddr_storage *ss, socklen_t len, int us)
 {
 	const struct timespec pace = {
@@ -371,8 +392,9 @@ int main(int argc, char **argv)
 	int count = argc > 4 ? atoi(argv[4]) : 1;
 
 	if (argc < 4 || addr_parse(argv[2], argv[3], &ss, &len)) {
-		fprintf(stderr, "usage: %s %s ADDR PORT [COUNT]\n", argv[0],
-			"listen|record|connect|fastopen|hold|stream|streamed|syns");
+		fprintf(stderr, "usage: %s %s|%s ADDR PORT [COUNT]\n", argv[0],
+			"listen|record|connect|fastopen|hold|stream|streamed",
+			"trickle|syns");
 		return 2;
 	}
 	if (!strcmp(argv[1], "listen"))
@@ -392,6 +414,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "streamed"))
 		return do_streamed(&ss, len, count);
+	if (!strcmp(argv[1], "trickle"))
+		return do_trickle(&ss, len, count);
 	if (!strcmp(argv[1], "syns"))
 		return do_syns(&ss, len, argc > 4 ? count : 1000);
 	fprintf(stderr, "tcphs_conn: unknown command %s\n", argv[1]);
