@@ -28,11 +28,13 @@ KDIR = $(TCPHS_CACHE)/image/$(KREL)/usr/src/linux-headers-$(KREL)
 endif
 KSRC = $(firstword $(wildcard /usr/src/ksrc/linux-source-6.12 $(TCPHS_CACHE)/linux-source-6.12))
 
-SOURCES = $(wildcard module/*.c module/*.h)
+SOURCES = $(wildcard module/*.c module/*.h) include/uapi/linux/tcphs.h
+# What a copy of the module's tree holds, beside its module/ sources.
+TREE_FILES = Kbuild VERSION include
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all module module-6.1 module-rt dkms-src deb dkms-install dkms-remove install helpers setup demo check check-quick style sparse fuzz kernel clean bench
+.PHONY: uapi all module module-6.1 module-rt dkms-src deb dkms-install dkms-remove install helpers setup demo check check-quick style sparse fuzz kernel clean bench
 
 all: module
 
@@ -60,7 +62,7 @@ DKMS_SRC ?= /usr/src/tcphs-$(VERSION)
 dkms-src:
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)/module
-	cp -p Kbuild VERSION $(DKMS_SRC)/
+	cp -pr $(TREE_FILES) $(DKMS_SRC)/
 	cp -p module/*.c module/*.h $(DKMS_SRC)/module/
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
 
@@ -86,14 +88,24 @@ KREL_6.1 = $(shell cat $(TCPHS_CACHE)/release-6.1 2>/dev/null)
 KREL_rt = $(shell cat $(TCPHS_CACHE)/release-rt 2>/dev/null)
 module-6.1 module-rt: module-%: $(TCPHS_CACHE)/release
 	mkdir -p build/$*/module
-	cp -p Kbuild VERSION build/$*/
+	cp -pr $(TREE_FILES) build/$*/
 	cp -p module/*.c module/*.h build/$*/module/
 	$(MAKE) -C $(TCPHS_CACHE)/image/$(KREL_$*)/usr/src/linux-headers-$(KREL_$*) \
 		M=$(CURDIR)/build/$* W=1 C=2 modules
 
-# The selftests' helper programs (tcphs_conn), built on the host.
-helpers:
+# The selftests' helper programs (tcphs_conn), built on the host, and the
+# kernel's ynl tools (unpacked by scripts/setup) where the guests see them.
+helpers: $(KDEPS)
 	$(MAKE) -C selftests
+	rsync -a --delete $(TCPHS_CACHE)/ynl/ build/ynl/
+
+# The netlink family's uapi header, generated from its spec by the
+# kernel's ynl-gen-c.py, which wants the spec inside a kernel tree; `make
+# style` checks that the committed one is what the spec makes.
+UAPI = include/uapi/linux/tcphs.h
+SPEC = Documentation/netlink/specs/tcphs.yaml
+uapi: $(KDEPS)
+	scripts/uapi $(UAPI)
 
 demo: module helpers
 	scripts/demo
@@ -119,6 +131,7 @@ style:
 	scripts/style --ignore COMPLEX_MACRO,OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT \
 		module/trace.h
 	scripts/includes
+	scripts/uapi --check $(UAPI)
 
 fuzz:
 	$(MAKE) -C fuzz run SECONDS=$(FUZZ_SECONDS)

@@ -158,7 +158,7 @@ static u8 tcphs_track_new(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 		linked = tcphs_track_link(tn, tu, hash, flow, &twin);
 	}
 	if (linked) {
-		tcphs_flow_born(flow, seg);
+		tcphs_flow_born(tn->net, flow, seg);
 		tcphs_stat_inc(tn->stats, TCPHS_STAT_FLOWS_NEW);
 		if (st.note & TCPHS_NOTE_SYN_DATA)
 			tcphs_stat_inc(tn->stats, TCPHS_STAT_SYN_DATA);
@@ -198,7 +198,7 @@ static u8 tcphs_track(struct tcphs_net *tn, const struct tcphs_tuple *tu,
 	pass = tcphs_passes(tn, st.reason);
 	/* Only what the record takes keeps the flow from its idle timeout. */
 	if (pass && st.commit) {
-		tcphs_flow_commit(flow, seg, dir, &st);
+		tcphs_flow_commit(tn->net, flow, seg, dir, &st);
 		tcphs_flow_rtt(tn->stats, flow, old_state, seg);
 		WRITE_ONCE(flow->last, (u32)jiffies);
 		if (flow->hs.state == TCPHS_CLOSED)
@@ -304,7 +304,7 @@ static unsigned int tcphs_segment(struct sk_buff *skb, unsigned int thoff,
 		tu->dport = htons(seg.dport);
 		if (tcphs_proxy_step(tn, skb, thoff, tu, &seg, state,
 				     &verdict) == TCPHS_PX_DECIDED)
-			return tcphs_verdict(skb, tu, verdict);
+			return tcphs_verdict(state->net, skb, tu, verdict);
 		reason = tcphs_track(tn, tu, &seg);
 	}
 	if (reason == TCPHS_R_OK)
@@ -313,7 +313,7 @@ static unsigned int tcphs_segment(struct sk_buff *skb, unsigned int thoff,
 	if (tcphs_passes(tn, reason) || tcphs_untracked_lately(tn, reason))
 		return NF_ACCEPT;
 	tcphs_stat_inc(tn->stats, TCPHS_STAT_DROPPED);
-	return tcphs_drop(skb, tu, tcphs_stat_reason(reason));
+	return tcphs_drop(state->net, skb, tu, tcphs_stat_reason(reason));
 }
 
 static bool tcphs_from_loopback(const struct nf_hook_state *state)

@@ -29,6 +29,13 @@
 #define TCPHS_DROP_REASON_BAD_ACK	SKB_DROP_REASON_TCP_ACK_UNSENT_DATA
 #endif
 
+/* 6.2 gave a dump the genl_info of a request; before it, only its attrs. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define tcphs_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->info.attrs)
+#else
+#define tcphs_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
 #ifdef _TCPHS_WANT_SYSCTL
 #include <net/net_namespace.h>
 #include <linux/sysctl.h>

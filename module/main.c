@@ -10,6 +10,7 @@
 #include <linux/moduleparam.h>
 
 #include "netns.h"
+#include "nl.h"
 #include "proxy.h"
 #include "table.h"
 
@@ -34,9 +35,15 @@ static int __init tcphs_init(void)
 	err = tcphs_net_register(buckets);
 	if (err)
 		goto err_proxy_cache;
+	/* Last in, first out: its operations read every namespace's table. */
+	err = tcphs_nl_init();
+	if (err)
+		goto err_net;
 	pr_info("loaded\n");
 	return 0;
 
+err_net:
+	tcphs_net_unregister();
 err_proxy_cache:
 	tcphs_proxy_cache_exit();
 err_flow_cache:
@@ -46,6 +53,7 @@ err_flow_cache:
 
 static void __exit tcphs_exit(void)
 {
+	tcphs_nl_exit();
 	tcphs_net_unregister();
 	/* Every flow freed by call_rcu() is gone before its cache is. */
 	rcu_barrier();

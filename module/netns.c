@@ -13,6 +13,7 @@
 #include "flowdump.h"
 #include "hook.h"
 #include "netns.h"
+#include "nl.h"
 
 unsigned int tcphs_net_id __read_mostly;
 static unsigned int tcphs_buckets;
@@ -108,6 +109,15 @@ static void tcphs_net_charge(struct tcphs_net *tn, gfp_t *gfp)
 	*gfp = GFP_KERNEL_ACCOUNT;
 }
 
+/* A flow left the table: a flow-del event for whoever listens. */
+static void tcphs_net_flow_gone(struct tcphs_table *t,
+				const struct tcphs_flow *flow)
+{
+	struct tcphs_net *tn = container_of(t, struct tcphs_net, table);
+
+	tcphs_nl_flow_event(tn->net, flow, TCPHS_CMD_FLOW_DEL_NTF, NULL);
+}
+
 static int __net_init tcphs_net_init(struct net *net)
 {
 	struct tcphs_net *tn = tcphs_pernet(net);
@@ -126,6 +136,7 @@ static int __net_init tcphs_net_init(struct net *net)
 	err = tcphs_table_init(&tn->table, tcphs_net_buckets(net), gfp);
 	if (err)
 		goto err_stats;
+	tn->table.gone = tcphs_net_flow_gone;
 	err = tcphs_cfg_init(&tn->cfg, tn->table.mask + 1, init);
 	if (err)
 		goto err_table;

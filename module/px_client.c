@@ -183,7 +183,7 @@ static int tcphs_px_keep(struct tcphs_net *tn, const struct tcphs_pkt *p,
 	spin_unlock_bh(lock);
 	if (linked) {
 		WRITE_ONCE(tn->px.proxied, true);
-		tcphs_flow_born(&px->flow, p->seg);
+		tcphs_flow_born(tn->net, &px->flow, p->seg);
 		trace_tcphs_proxy_phase(&px->flow.tuple, -1, TCPHS_PX_SYNACK);
 		return 0;
 	}

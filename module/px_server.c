@@ -169,7 +169,7 @@ static void tcphs_px_server_open(struct tcphs_net *tn, struct tcphs_proxy *px,
 		r->rescaled = true;
 
 	st = tcphs_fsm_step(&flow->hs, seg, TCPHS_DIR_REPLY);
-	tcphs_flow_commit(flow, seg, TCPHS_DIR_REPLY, &st);
+	tcphs_flow_commit(tn->net, flow, seg, TCPHS_DIR_REPLY, &st);
 
 	/* The third ACK, in the server's numbers, as the record sees it. */
 	ack.seq = px->client_isn + 1;
@@ -180,7 +180,7 @@ static void tcphs_px_server_open(struct tcphs_net *tn, struct tcphs_proxy *px,
 	ack.window = tcphs_rescale(px->client_win, px->client_shift,
 				   px->server_view_shift);
 	st = tcphs_fsm_step(&flow->hs, &ack, TCPHS_DIR_ORIG);
-	tcphs_flow_commit(flow, &ack, TCPHS_DIR_ORIG, &st);
+	tcphs_flow_commit(tn->net, flow, &ack, TCPHS_DIR_ORIG, &st);
 
 	/* Nothing held: a bare ACK, in the client's numbers. */
 	if (skb_queue_empty(&px->held))

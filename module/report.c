@@ -61,11 +61,12 @@ static enum skb_drop_reason tcphs_core_reason(enum tcphs_stat why)
 	}
 }
 
-/* Drop @skb (ours from here), traced and with its kernel reason. */
-unsigned int tcphs_drop(struct sk_buff *skb, const struct tcphs_tuple *tu,
-			enum tcphs_stat why)
+/* Drop @skb (ours from here), traced, told and with its kernel reason. */
+unsigned int tcphs_drop(struct net *net, struct sk_buff *skb,
+			const struct tcphs_tuple *tu, enum tcphs_stat why)
 {
 	trace_tcphs_drop(skb, tu, tcphs_stat_name(why));
+	tcphs_nl_drop_event(net, tu, why);
 	return NF_DROP_REASON(skb, tcphs_core_reason(why), EPERM);
 }
 
@@ -73,12 +74,12 @@ unsigned int tcphs_drop(struct sk_buff *skb, const struct tcphs_tuple *tu,
  * Proxy mode's verdict for netfilter: its drops as tcphs_drop()'s, under
  * the counter tcphs_drop_verdict() put in (none: a stray segment).
  */
-unsigned int tcphs_verdict(struct sk_buff *skb, const struct tcphs_tuple *tu,
-			   unsigned int verdict)
+unsigned int tcphs_verdict(struct net *net, struct sk_buff *skb,
+			   const struct tcphs_tuple *tu, unsigned int verdict)
 {
 	unsigned int why = verdict >> NF_VERDICT_QBITS;
 
 	if ((verdict & NF_VERDICT_MASK) != NF_DROP)
 		return verdict;
-	return tcphs_drop(skb, tu, why ?: TCPHS_STAT_PROXY_STRAY);
+	return tcphs_drop(net, skb, tu, why ?: TCPHS_STAT_PROXY_STRAY);
 }

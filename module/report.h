@@ -11,6 +11,7 @@
 #include <linux/ktime.h>
 #include <linux/netfilter.h>
 
+#include "nl.h"
 #include "stats.h"
 #include "table.h"
 #include "trace.h"
@@ -27,31 +28,39 @@ static inline unsigned int tcphs_drop_verdict(enum tcphs_stat why)
 	return NF_DROP | (unsigned int)why << NF_VERDICT_QBITS;
 }
 
-unsigned int tcphs_drop(struct sk_buff *skb, const struct tcphs_tuple *tu,
-			enum tcphs_stat why);
-unsigned int tcphs_verdict(struct sk_buff *skb, const struct tcphs_tuple *tu,
-			   unsigned int verdict);
+unsigned int tcphs_drop(struct net *net, struct sk_buff *skb,
+			const struct tcphs_tuple *tu, enum tcphs_stat why);
+unsigned int tcphs_verdict(struct net *net, struct sk_buff *skb,
+			   const struct tcphs_tuple *tu, unsigned int verdict);
 
-/* A new flow, linked: its first transition, out of CLOSED. */
-static inline void tcphs_flow_born(const struct tcphs_flow *flow,
+/* A new flow of @net, linked: its first transition, out of CLOSED. */
+static inline void tcphs_flow_born(struct net *net,
+				   const struct tcphs_flow *flow,
 				   const struct tcphs_seg *seg)
 {
 	trace_tcphs_transition(&flow->tuple, TCPHS_CLOSED, flow->hs.state,
 			       tcphs_fsm_event(seg->flags), TCPHS_DIR_ORIG);
+	tcphs_nl_flow_event(net, flow, TCPHS_CMD_FLOW_NEW_NTF, NULL);
 }
 
 /* Take @seg into @flow's record; a change of state is traced. */
-static inline void tcphs_flow_commit(struct tcphs_flow *flow,
+static inline void tcphs_flow_commit(struct net *net, struct tcphs_flow *flow,
 				     const struct tcphs_seg *seg,
 				     enum tcphs_dir dir,
 				     const struct tcphs_step *st)
 {
-	u8 old = flow->hs.state;
+	struct tcphs_nl_change change = {
+		.old = flow->hs.state,
+		.event = tcphs_fsm_event(seg->flags),
+		.dir = dir,
+	};
 
 	tcphs_fsm_commit(&flow->hs, seg, dir, st);
-	if (flow->hs.state != old)
-		trace_tcphs_transition(&flow->tuple, old, flow->hs.state,
-				       tcphs_fsm_event(seg->flags), dir);
+	if (flow->hs.state == change.old)
+		return;
+	trace_tcphs_transition(&flow->tuple, change.old, flow->hs.state,
+			       change.event, dir);
+	tcphs_nl_flow_event(net, flow, TCPHS_CMD_FLOW_CHANGE_NTF, &change);
 }
 
 /* The handshake legs' clock (rtt.h): monotonic, in microseconds. */

@@ -62,6 +62,7 @@ static const char *const tcphs_stat_names[TCPHS_STAT_REASON_BASE] = {
 	[TCPHS_STAT_PROXY_HELD_CAPPED]	= "proxy_held_capped",
 	[TCPHS_STAT_PROXY_PAUSED]	= "proxy_paused",
 	[TCPHS_STAT_PROXY_RESUMED]	= "proxy_resumed",
+	[TCPHS_STAT_EVENTS_LOST]	= "events_lost",
 };
 
 const char *tcphs_stat_name(unsigned int i)

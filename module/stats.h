@@ -61,6 +61,7 @@ enum tcphs_stat {
 	TCPHS_STAT_PROXY_HELD_CAPPED,	/* not held: proxy_held_max, or all */
 	TCPHS_STAT_PROXY_PAUSED,	/* floods: pauses of cookies only */
 	TCPHS_STAT_PROXY_RESUMED,	/* pauses over: flows kept again */
+	TCPHS_STAT_EVENTS_LOST,		/* netlink events no one could take */
 	/* Then one per enum tcphs_reason but TCPHS_R_OK, in its order. */
 	TCPHS_STAT_REASON_BASE,
 	TCPHS_NR_STATS = TCPHS_STAT_REASON_BASE + TCPHS_NR_REASONS - 1

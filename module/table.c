@@ -81,6 +81,7 @@ int tcphs_table_init(struct tcphs_table *t, unsigned int nbuckets, gfp_t gfp)
 		return -ENOMEM;
 	t->mask = nbuckets - 1;
 	atomic_set(&t->count, 0);
+	t->gone = NULL;
 	get_random_bytes(&t->key, sizeof(t->key));
 	for (i = 0; i < TCPHS_TABLE_LOCKS; i++)
 		spin_lock_init(&t->locks[i]);
@@ -103,6 +104,8 @@ void tcphs_table_unlink(struct tcphs_table *t, struct tcphs_flow *flow)
 {
 	hlist_del_init_rcu(&flow->node);
 	atomic_dec(&t->count);
+	if (t->gone)
+		t->gone(t, flow);
 	if (flow->ops)
 		flow->ops->unlinked(t, flow);
 	call_rcu(&flow->rcu, tcphs_flow_free_rcu);
@@ -119,6 +122,7 @@ unsigned int tcphs_table_destroy(struct tcphs_table *t)
 	struct hlist_node *tmp;
 	unsigned int b, n = 0;
 
+	t->gone = NULL;
 	for (b = 0; b <= t->mask; b++) {
 		if (!(b & 1023))
 			cond_resched();

@@ -72,6 +72,10 @@ struct tcphs_table {
 	atomic_t count;
 	hsiphash_key_t key;		/* the table's own (tuple.h) */
 	spinlock_t locks[TCPHS_TABLE_LOCKS];	/* writers, by bucket */
+	/* Told, under the bucket lock, of each flow that leaves while the
+	 * table lives (not at its destruction); may be NULL.
+	 */
+	void (*gone)(struct tcphs_table *t, const struct tcphs_flow *flow);
 };
 
 /* @gfp: GFP_KERNEL_ACCOUNT charges the buckets to the caller's cgroup. */
