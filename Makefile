@@ -5,7 +5,8 @@
 # make check    every test, in the VM, with a TAP summary (J=N: N VMs at
 #               once; T="proxy.sh enforce.sh": only those, on both kernels)
 # make check-quick  build, style, KUnit and the stock-kernel selftests
-# make style    checkpatch --strict, no include circle;  make sparse: C=1
+# make style    checkpatch --strict, no include circle, the uapi header is
+#               what its spec makes (make uapi);  make sparse: C=1
 # make fuzz     libFuzzer on the parser and state machine, and on the
 #               rewrite engine (FUZZ_SECONDS=60 in all)
 # make kernel   the KUnit + debug kernel (KASAN, kmemleak, lockdep), cached
