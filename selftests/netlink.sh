@@ -206,7 +206,13 @@ as_nobody() {
 	ip netns exec "$NS_R" setpriv --reuid=65534 --regid=65534 \
 		--clear-groups "$@"
 }
-ynl_args=(python3 "$CLI" --spec "$SPEC" --no-schema --output-json)
+# uid 65534 may not read the checkout (a clone in a 0700 directory): its
+# own copy of the CLI and the spec, where it can.
+mkdir -p $OUT/pub
+cp -r "$YNL/tools/net/ynl" "$SPEC" $OUT/pub/
+chmod -R a+rX $OUT
+ynl_args=(python3 $OUT/pub/ynl/cli.py --spec $OUT/pub/tcphs.yaml --no-schema
+	  --output-json)
 as_nobody "${ynl_args[@]}" --dump flow-get >$OUT/err 2>&1
 check "uid 65534: a dump is refused, EPERM" \
 	grep -q "not permitted" $OUT/err
