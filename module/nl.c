@@ -337,27 +337,21 @@ static int tcphs_nl_put_counters(struct sk_buff *skb,
 	return 0;
 }
 
-static int tcphs_nl_put_hist(struct sk_buff *skb,
-			     struct tcphs_stats __percpu *stats,
+static int tcphs_nl_put_hist(struct sk_buff *skb, const struct tcphs_net *tn,
 			     unsigned int fam, enum tcphs_leg leg)
 {
 	struct nlattr *nest = nla_nest_start(skb, TCPHS_A_STATS_HIST);
 	unsigned int b;
-	int cpu;
-	u64 v;
 
 	if (!nest || nla_put_u8(skb, TCPHS_A_HIST_LEG, leg) ||
 	    nla_put_u16(skb, TCPHS_A_HIST_FAMILY,
 			fam ? NFPROTO_IPV6 : NFPROTO_IPV4))
 		goto cancel;
-	for (b = 0; b < TCPHS_RTT_BUCKETS; b++) {
-		v = 0;
-		for_each_possible_cpu(cpu)
-			v += per_cpu_ptr(stats, cpu)->rtt[fam][leg][b];
-		if (nla_put_u64_64bit(skb, TCPHS_A_HIST_BUCKET, v,
+	for (b = 0; b < TCPHS_RTT_BUCKETS; b++)
+		if (nla_put_u64_64bit(skb, TCPHS_A_HIST_BUCKET,
+				      tcphs_rtt_sum(tn, fam, leg, b),
 				      TCPHS_A_HIST_PAD))
 			goto cancel;
-	}
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -376,7 +370,7 @@ static int tcphs_nl_put_stats(struct sk_buff *skb, const struct tcphs_net *tn)
 		return -EMSGSIZE;
 	for (fam = 0; fam < 2; fam++)
 		for (leg = 0; leg < TCPHS_NR_LEGS; leg++)
-			if (tcphs_nl_put_hist(skb, tn->stats, fam, leg))
+			if (tcphs_nl_put_hist(skb, tn, fam, leg))
 				return -EMSGSIZE;
 	return 0;
 }

@@ -150,9 +150,9 @@ static const struct seq_operations tcphs_stat_ops = {
 	.show	= tcphs_stat_show,
 };
 
-static unsigned int tcphs_rtt_sum(const struct tcphs_net *tn,
-				  unsigned int fam, unsigned int leg,
-				  unsigned int bucket)
+/* A histogram bucket of @tn's, summed over the CPUs (also nl.c's). */
+unsigned int tcphs_rtt_sum(const struct tcphs_net *tn, unsigned int fam,
+			   unsigned int leg, unsigned int bucket)
 {
 	unsigned int n = 0;
 	int cpu;

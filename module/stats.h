@@ -100,6 +100,10 @@ static inline enum tcphs_stat tcphs_stat_reason(enum tcphs_reason r)
 /* A counter's name, as /proc/net/stat/tcphs heads its column. */
 const char *tcphs_stat_name(unsigned int i);
 
+struct tcphs_net;
+unsigned int tcphs_rtt_sum(const struct tcphs_net *tn, unsigned int fam,
+			   unsigned int leg, unsigned int bucket);
+
 struct net;
 int tcphs_stats_proc_init(struct net *net);
 void tcphs_stats_proc_exit(struct net *net);
